@@ -1,1 +1,8 @@
-fn main() {}
+//! Embeds the git commit and version into the node's `--version`.
+
+use substrate_build_script_utils::{generate_cargo_keys, rerun_if_git_head_changed};
+
+fn main() {
+	generate_cargo_keys();
+	rerun_if_git_head_changed();
+}

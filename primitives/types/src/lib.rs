@@ -6,6 +6,7 @@
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
+pub mod attestor;
 pub mod traits;
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};

@@ -1,0 +1,12 @@
+//! The pallets whose weights the runtime benchmarks (`tributary benchmark pallet`, built with
+//! `--features runtime-benchmarks`).
+
+frame_benchmarking::define_benchmarks!(
+	[frame_benchmarking, BaselineBench::<Runtime>]
+	[frame_system, SystemBench::<Runtime>]
+	[frame_system_extensions, SystemExtensionsBench::<Runtime>]
+	[pallet_balances, Balances]
+	[pallet_timestamp, Timestamp]
+	[pallet_sudo, Sudo]
+	[pallet_datasets, Datasets]
+);

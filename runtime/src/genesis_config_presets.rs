@@ -1,0 +1,129 @@
+//! Genesis presets: `development` (`--dev`: Alice alone) and `local_testnet` (`--chain local`:
+//! Alice, Bob, Charlie and Dave as validators).
+
+use crate::{AccountId, BalancesConfig, RuntimeGenesisConfig, SudoConfig, UNIT};
+use alloc::{vec, vec::Vec};
+use frame_support::build_struct_json_patch;
+use serde_json::Value;
+use sp_consensus_aura::sr25519::AuthorityId as AuraId;
+use sp_consensus_grandpa::AuthorityId as GrandpaId;
+use sp_genesis_builder::{self, PresetId};
+use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
+
+/// Balance of every endowed development account: one million TRIB.
+const ENDOWMENT: u128 = 1_000_000 * UNIT;
+
+/// A validator's consensus keys from a keyring's dev seed.
+fn authority_keys(who: Sr25519Keyring) -> (AuraId, GrandpaId) {
+	let ed = match who {
+		Sr25519Keyring::Alice => Ed25519Keyring::Alice,
+		Sr25519Keyring::Bob => Ed25519Keyring::Bob,
+		Sr25519Keyring::Charlie => Ed25519Keyring::Charlie,
+		Sr25519Keyring::Dave => Ed25519Keyring::Dave,
+		Sr25519Keyring::Eve => Ed25519Keyring::Eve,
+		_ => Ed25519Keyring::Ferdie,
+	};
+	(who.public().into(), ed.public().into())
+}
+
+/// The genesis state for the given validators, endowed accounts and sudo key.
+fn testnet_genesis(
+	validators: Vec<(AuraId, GrandpaId)>,
+	endowed_accounts: Vec<AccountId>,
+	root: AccountId,
+) -> Value {
+	build_struct_json_patch!(RuntimeGenesisConfig {
+		balances: BalancesConfig {
+			balances: endowed_accounts.iter().cloned().map(|k| (k, ENDOWMENT)).collect::<Vec<_>>(),
+		},
+		aura: pallet_aura::GenesisConfig {
+			authorities: validators.iter().map(|x| x.0.clone()).collect::<Vec<_>>(),
+		},
+		grandpa: pallet_grandpa::GenesisConfig {
+			authorities: validators.iter().map(|x| (x.1.clone(), 1)).collect::<Vec<_>>(),
+		},
+		sudo: SudoConfig { key: Some(root) },
+	})
+}
+
+/// Every well-known development account (Alice … Ferdie and their stashes).
+fn dev_accounts() -> Vec<AccountId> {
+	Sr25519Keyring::iter()
+		.filter(|v| v != &Sr25519Keyring::One && v != &Sr25519Keyring::Two)
+		.map(|v| v.to_account_id())
+		.collect()
+}
+
+/// The `--dev` chain: Alice is the only validator (and attestor) and the sudo key.
+pub fn development_config_genesis() -> Value {
+	testnet_genesis(
+		vec![authority_keys(Sr25519Keyring::Alice)],
+		dev_accounts(),
+		Sr25519Keyring::Alice.to_account_id(),
+	)
+}
+
+/// The `--chain local` network: Alice, Bob, Charlie and Dave validate; Alice is sudo.
+pub fn local_config_genesis() -> Value {
+	testnet_genesis(
+		vec![
+			authority_keys(Sr25519Keyring::Alice),
+			authority_keys(Sr25519Keyring::Bob),
+			authority_keys(Sr25519Keyring::Charlie),
+			authority_keys(Sr25519Keyring::Dave),
+		],
+		dev_accounts(),
+		Sr25519Keyring::Alice.to_account_id(),
+	)
+}
+
+/// The JSON genesis patch of the preset `id`, if there is one.
+pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
+	let patch = match id.as_ref() {
+		sp_genesis_builder::DEV_RUNTIME_PRESET => development_config_genesis(),
+		sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET => local_config_genesis(),
+		_ => return None,
+	};
+	serde_json::to_string(&patch).ok().map(String::into_bytes)
+}
+
+/// The names of the presets this runtime provides.
+pub fn preset_names() -> Vec<PresetId> {
+	vec![
+		PresetId::from(sp_genesis_builder::DEV_RUNTIME_PRESET),
+		PresetId::from(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET),
+	]
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn every_preset_builds_a_genesis_state() {
+		for name in preset_names() {
+			let patch = get_preset(&name).expect("listed preset exists");
+			sp_io::TestExternalities::new_empty().execute_with(|| {
+				frame_support::genesis_builder_helper::build_state::<RuntimeGenesisConfig>(patch)
+					.expect("preset builds");
+				let alice = Sr25519Keyring::Alice.to_account_id();
+				assert_eq!(crate::Balances::free_balance(&alice), ENDOWMENT);
+				assert_eq!(pallet_sudo::Key::<crate::Runtime>::get(), Some(alice));
+			});
+		}
+	}
+
+	#[test]
+	fn local_testnet_has_four_validators() {
+		let json: Value =
+			serde_json::from_slice(&get_preset(&PresetId::from("local_testnet")).unwrap())
+				.unwrap();
+		assert_eq!(json["aura"]["authorities"].as_array().map(|a| a.len()), Some(4));
+		assert_eq!(json["grandpa"]["authorities"].as_array().map(|a| a.len()), Some(4));
+	}
+
+	#[test]
+	fn unknown_preset_is_none() {
+		assert!(get_preset(&PresetId::from("mainnet")).is_none());
+	}
+}
