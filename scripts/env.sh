@@ -1,0 +1,8 @@
+# Shared environment for the project's scripts: `source scripts/env.sh`.
+# One cargo target directory for every build, so CI reuses what is already built.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/tributary-target}"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export REPO_ROOT
+# The debug node binary the scripts build and run.
+export TRIBUTARY_BIN="${TRIBUTARY_BIN:-$CARGO_TARGET_DIR/debug/tributary}"

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Sets everything up and runs every test: the Rust workspace's unit and integration tests
+# (pallets, runtime, engine, node) and the end-to-end test against a real dev node.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$REPO_ROOT"
+"$REPO_ROOT/scripts/setup.sh"
+
+echo "== build: node (with the runtime's wasm)"
+"$REPO_ROOT/scripts/build-node.sh"
+
+echo "== cargo test --workspace"
+cargo test --locked --workspace
+
+echo "== benchmark test suites (runtime-benchmarks, pallets only)"
+SKIP_WASM_BUILD=1 cargo test --locked -p pallet-datasets --features runtime-benchmarks benchmark
+
+echo "== end-to-end: dev node + polkadot.js client"
+node --test "$REPO_ROOT/scripts/e2e/"
