@@ -1,1 +1,47 @@
+//! # tributary-attribution
+//!
+//! The Tributary influence engine. Data contributors are paid per inference in proportion
+//! to the influence of their training data on the model's prediction:
+//!
+//! ```text
+//! I(i, q) = ∇ℓ(q; θ*)ᵀ · H⁻¹ · ∇ℓ(i; θ*) / n        (positive = i helped the prediction)
+//! ```
+//!
+//! (Koh & Liang 2017, "Understanding Black-box Predictions via Influence Functions";
+//! projected variant after TRAK, Park et al. 2023.)
+//!
+//! * no_std core (`alloc` only; compiles for `wasm32v1-none`): [`Index`] decoding and
+//!   encoding, [`Query`] parsing, [`Index::score`], [`shares::shares`]. Deterministic:
+//!   fixed summation order, `libm` for `exp`/`log`, no fused multiply-add.
+//! * `std` feature: training ([`train`]), influence with exact / CG / projected Hessian
+//!   treatments and the grad-dot baseline ([`influence`]), multi-threaded index building
+//!   ([`build`]), CSV/`.npy` input ([`data`]) and the command line ([`cli`]).
 #![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+pub mod csv;
+pub mod family;
+pub mod index;
+pub mod kernel;
+pub mod projection;
+pub mod query;
+pub mod shares;
+
+#[cfg(feature = "std")]
+pub mod build;
+#[cfg(feature = "std")]
+pub mod cli;
+#[cfg(feature = "std")]
+pub mod data;
+#[cfg(feature = "std")]
+pub mod influence;
+#[cfg(feature = "std")]
+pub mod linalg;
+#[cfg(feature = "std")]
+pub mod train;
+
+pub use family::Family;
+pub use index::{DecodeError, Examples, Index, Method, ScoreError};
+pub use query::{Query, QueryError};
+pub use shares::shares;

@@ -1,0 +1,252 @@
+//! Index building (std): train, prepare the Hessian treatment, stream the examples.
+//!
+//! `u_c = A Σ_{i∈c} ∇ℓ(i; θ*) / n` for every contribution `c` (and, with
+//! `per_example`, `v_i = A ∇ℓ(i; θ*) / n` for every example), where `A` is the method's
+//! `H⁻¹` ([`crate::influence`]). Examples are processed in fixed chunks, in parallel with
+//! rayon; the per-contribution sums are added in row order, so the index bytes do not
+//! depend on the number of threads.
+
+use crate::{
+	data::Dataset,
+	family::Family,
+	index::{Examples, Index, Method},
+	influence::{Curvature, Solver, SolverError},
+	linalg::CHUNK,
+	train::{Problem, TrainError},
+};
+use core::fmt;
+use std::io::IsTerminal;
+
+/// Options of [`Index::build`].
+#[derive(Clone, Debug)]
+pub struct BuildOptions {
+	/// Model family.
+	pub family: Family,
+	/// L2 strength of the objective.
+	pub l2: f64,
+	/// Hessian treatment.
+	pub method: Method,
+	/// Projection `(seed, k)`; used by `Method::Projected`.
+	pub projection: (u64, u32),
+	/// Store per-example vectors (for `score --per-example`).
+	pub per_example: bool,
+	/// Show a progress bar on stderr (also shown whenever stderr is a terminal).
+	pub progress: bool,
+	/// Training tolerance on `‖∇F‖`.
+	pub tol: f64,
+}
+
+impl Default for BuildOptions {
+	fn default() -> Self {
+		BuildOptions {
+			family: Family::Logistic,
+			l2: 0.01,
+			method: Method::Exact,
+			projection: (0, 512),
+			per_example: false,
+			progress: false,
+			tol: 1e-10,
+		}
+	}
+}
+
+/// What the build did.
+#[derive(Clone, Debug, Default)]
+pub struct BuildReport {
+	/// Newton iterations.
+	pub iterations: usize,
+	/// Final gradient norm.
+	pub grad_norm: f64,
+}
+
+/// Build failure.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BuildError {
+	/// Training failed.
+	Train(TrainError),
+	/// The Hessian could not be factorised.
+	Solver,
+	/// Invalid options or data.
+	Invalid(String),
+}
+
+impl fmt::Display for BuildError {
+	fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+		match self {
+			BuildError::Train(e) => write!(f, "{e}"),
+			BuildError::Solver => write!(f, "Hessian is not positive definite"),
+			BuildError::Invalid(s) => f.write_str(s),
+		}
+	}
+}
+
+impl std::error::Error for BuildError {}
+
+impl From<TrainError> for BuildError {
+	fn from(e: TrainError) -> Self {
+		BuildError::Train(e)
+	}
+}
+impl From<SolverError> for BuildError {
+	fn from(_: SolverError) -> Self {
+		BuildError::Solver
+	}
+}
+
+/// Number of classes implied by the labels (softmax), else 1.
+pub fn classes_of(family: Family, y: &[f64]) -> Result<u32, BuildError> {
+	if family != Family::Softmax {
+		return Ok(1);
+	}
+	let mut max = 0.0f64;
+	for (i, &v) in y.iter().enumerate() {
+		if !(v >= 0.0 && v.fract() == 0.0 && v < 1e6) {
+			return Err(TrainError::BadLabel { row: i, value: v }.into());
+		}
+		max = max.max(v);
+	}
+	let c = max as u32 + 1;
+	if c < 2 {
+		return Err(BuildError::Invalid("softmax needs labels of at least two classes".into()));
+	}
+	Ok(c)
+}
+
+fn progress_bar(show: bool, len: u64, msg: &'static str) -> indicatif::ProgressBar {
+	if show || std::io::stderr().is_terminal() {
+		let pb = indicatif::ProgressBar::new(len);
+		pb.set_style(
+			indicatif::ProgressStyle::with_template("{msg:>12} [{bar:40}] {pos}/{len} {elapsed}")
+				.unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+		);
+		pb.set_message(msg);
+		pb
+	} else {
+		indicatif::ProgressBar::hidden()
+	}
+}
+
+impl Index {
+	/// Trains the model on `ds` and builds its attribution index.
+	///
+	/// Cost (exact): Newton iterations × (`n·p²` Hessian + `p³/3` Cholesky), then `p³`
+	/// for `H⁻¹` and `(G + N_stored)·p²` for the vectors. Projected: one `n·p²` Hessian,
+	/// `k·p²` for `PHPᵀ`. CG: per contribution, iterations × `n·p`.
+	pub fn build(ds: &Dataset, opts: &BuildOptions) -> Result<(Index, BuildReport), BuildError> {
+		let n = ds.n();
+		if n == 0 {
+			return Err(TrainError::Empty.into());
+		}
+		if opts.family != Family::External && ds.y.len() != n {
+			return Err(BuildError::Invalid("training data needs a `label` column".into()));
+		}
+		let classes = classes_of(opts.family, &ds.y)?;
+		let d = ds.d();
+		let problem = Problem { family: opts.family, classes, d, x: &ds.x, y: &ds.y, l2: opts.l2 };
+		let show = opts.progress;
+		let (theta, report) = if opts.family == Family::External {
+			if !(opts.l2 > 0.0 && opts.l2.is_finite()) {
+				return Err(TrainError::BadL2(opts.l2).into());
+			}
+			(Vec::new(), BuildReport::default())
+		} else {
+			let pb = progress_bar(show, 1, "training");
+			let fit = problem.fit(None, opts.tol)?;
+			pb.finish_and_clear();
+			(
+				fit.theta.clone(),
+				BuildReport { iterations: fit.iterations, grad_norm: fit.grad_norm },
+			)
+		};
+		let (u, vectors) = vectors(ds, opts, classes, &theta)?;
+		let index = Index {
+			family: opts.family,
+			method: opts.method,
+			features: ds.features.clone(),
+			classes,
+			n_train: n as u64,
+			l2: opts.l2,
+			theta,
+			projection: if opts.method == Method::Projected { Some(opts.projection) } else { None },
+			contributors: ds.contributors.iter().map(|c| c.as_bytes().to_vec()).collect(),
+			u,
+			examples: vectors
+				.map(|vectors| Examples { contribution: ds.contribution.clone(), vectors }),
+		};
+		Ok((index, report))
+	}
+}
+
+/// Recomputes the per-example vectors of `index` from its training data `ds`, at the
+/// index's θ* (same method and projection).
+pub fn example_vectors(index: &Index, ds: &Dataset) -> Result<Examples, BuildError> {
+	let opts = BuildOptions {
+		family: index.family,
+		l2: index.l2,
+		method: index.method,
+		projection: index.projection.unwrap_or((0, 0)),
+		per_example: true,
+		progress: false,
+		tol: 1e-10,
+	};
+	let (_, v) = vectors(ds, &opts, index.classes, &index.theta)?;
+	Ok(Examples { contribution: ds.contribution.clone(), vectors: v.unwrap_or_default() })
+}
+
+/// `u` (row-major `G × k`) and, with `opts.per_example`, the per-example vectors.
+fn vectors(
+	ds: &Dataset,
+	opts: &BuildOptions,
+	classes: u32,
+	theta: &[f64],
+) -> Result<(Vec<f32>, Option<Vec<f32>>), BuildError> {
+	let n = ds.n();
+	let d = ds.d();
+	let show = opts.progress;
+	let problem = Problem { family: opts.family, classes, d, x: &ds.x, y: &ds.y, l2: opts.l2 };
+	let p = opts.family.grad_dim(d, classes).unwrap_or(0);
+	let curvature = if opts.family == Family::External {
+		Curvature::External { grads: &ds.x, p, l2: opts.l2 }
+	} else {
+		Curvature::Model { problem, theta }
+	};
+	let (seed, k) = opts.projection;
+	if opts.method == Method::Projected && k == 0 {
+		return Err(BuildError::Invalid("--project must be > 0".into()));
+	}
+	let pb = progress_bar(show, 1, "hessian");
+	let solver = Solver::new(opts.method, curvature, (seed, k as usize))?;
+	pb.finish_and_clear();
+	let dim = solver.dim();
+	let g_count = ds.contributors.len();
+	let mut sums = vec![0.0; g_count * p];
+	let mut vectors: Vec<f32> =
+		if opts.per_example { Vec::with_capacity(n * dim) } else { Vec::new() };
+	let pb = progress_bar(show, n as u64, "examples");
+	let wave = CHUNK * 16;
+	let mut r0 = 0;
+	while r0 < n {
+		let r1 = (r0 + wave).min(n);
+		let grads = if opts.family == Family::External {
+			ds.x[r0 * p..r1 * p].to_vec()
+		} else {
+			problem.example_gradients(theta, r0..r1)
+		};
+		for (t, i) in (r0..r1).enumerate() {
+			let c = ds.contribution[i] as usize;
+			let s = &mut sums[c * p..(c + 1) * p];
+			for (a, b) in s.iter_mut().zip(&grads[t * p..(t + 1) * p]) {
+				*a += b;
+			}
+		}
+		if opts.per_example {
+			let v = solver.apply(&grads);
+			vectors.extend(v.iter().map(|x| (x / n as f64) as f32));
+		}
+		pb.set_position(r1 as u64);
+		r0 = r1;
+	}
+	pb.finish_and_clear();
+	let u: Vec<f32> = solver.apply(&sums).iter().map(|x| (x / n as f64) as f32).collect();
+	Ok((u, if opts.per_example { Some(vectors) } else { None }))
+}

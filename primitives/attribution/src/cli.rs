@@ -1,0 +1,393 @@
+//! The command line: `tributary attribution {train, score, inspect}`.
+//!
+//! Mount it in another clap binary as a subcommand:
+//!
+//! ```ignore
+//! #[derive(clap::Subcommand)]
+//! enum Subcommand {
+//!     /// Influence-based attribution: train, score, inspect.
+//!     #[command(subcommand)]
+//!     Attribution(tributary_attribution::cli::AttributionCmd),
+//! }
+//! // ...
+//! Some(Subcommand::Attribution(cmd)) => tributary_attribution::cli::run(cmd)?,
+//! ```
+//!
+//! ```text
+//! train --data train.csv [--data more.csv ...] --family logistic --l2 0.01 --out model.idx
+//!       [--project 512] [--method exact|cg|projected|grad-dot] [--seed S] [--per-example]
+//!       [--contributors ids.txt] [--progress] [--threads T]
+//! score --index model.idx --query query.csv [--per-example [--data train.csv ...]] [--top 10]
+//!       [--format json|text]
+//! inspect --index model.idx
+//! ```
+//!
+//! `train` prints the index's blake2-256 hash (`0x…`) on stdout. `--project K` selects
+//! the projected method with `k = K`. `.npy` data (family `external`) takes one
+//! `--data grads.npy` and optionally `--contributors` (one id per row).
+//!
+//! `score --per-example` uses the per-example vectors stored by `train --per-example`; if
+//! the index has none, pass the training files again with `--data` and they are
+//! recomputed at the index's θ* (same files, same order; checked against the index's
+//! contributors and training set size).
+//!
+//! JSON output: `{"contributions":[{"contributor":..,"score":..,"share":..}],
+//! "examples":[{"row":..,"contributor":..,"score":..}]}` — contributions sorted by score
+//! (descending, ties by index), at most `--top` of them (default: all); `share` is the
+//! contribution's payout fraction, `parts_per_billion / 10⁹` exactly as the chain's
+//! `Perbill` (positive scores among the listed ones only; 0 otherwise). `examples` only
+//! with `--per-example`, also sorted and cut to `--top`; rows are 0-based in file order
+//! across all `--data` files.
+
+use crate::{
+	build::{BuildError, BuildOptions},
+	data::{DataError, Dataset},
+	family::Family,
+	index::{DecodeError, Index, Method, ScoreError},
+	shares,
+};
+use clap::{Args, Subcommand};
+use std::{fmt, path::PathBuf};
+
+/// `tributary attribution ...` subcommands.
+#[derive(Debug, Clone, Subcommand)]
+pub enum AttributionCmd {
+	/// Train a model on CSV (or .npy gradient) data and write its attribution index.
+	Train(TrainArgs),
+	/// Score a query against an index: contributions (and examples) with their shares.
+	Score(ScoreArgs),
+	/// Describe an index file.
+	Inspect(InspectArgs),
+}
+
+/// Arguments of `train`.
+#[derive(Debug, Clone, Args)]
+pub struct TrainArgs {
+	/// Training data: CSV (`contributor`, `label`, feature columns) or one `.npy`.
+	#[arg(long = "data", required = true)]
+	pub data: Vec<PathBuf>,
+	/// Model family: linear, logistic, softmax or external (.npy gradients).
+	#[arg(long)]
+	pub family: String,
+	/// L2 strength in (1/n) Σ ℓ + (l2/2)‖θ‖².
+	#[arg(long, default_value_t = 0.01)]
+	pub l2: f64,
+	/// Output index file.
+	#[arg(long)]
+	pub out: PathBuf,
+	/// Project gradients to K dimensions (projected Gauss-Newton, TRAK-style).
+	#[arg(long, value_name = "K")]
+	pub project: Option<u32>,
+	/// Hessian treatment: exact, cg, projected or grad-dot (default: exact, or projected with --project).
+	#[arg(long)]
+	pub method: Option<String>,
+	/// Projection seed.
+	#[arg(long, default_value_t = 0)]
+	pub seed: u64,
+	/// Store per-example vectors in the index (for `score --per-example`).
+	#[arg(long)]
+	pub per_example: bool,
+	/// For .npy data: a text file with one contributor id per row.
+	#[arg(long)]
+	pub contributors: Option<PathBuf>,
+	/// Show a progress bar on stderr even when it is not a terminal.
+	#[arg(long)]
+	pub progress: bool,
+	/// Worker threads (default: all cores). The index does not depend on it.
+	#[arg(long)]
+	pub threads: Option<usize>,
+}
+
+/// Arguments of `score`.
+#[derive(Debug, Clone, Args)]
+pub struct ScoreArgs {
+	/// Index file.
+	#[arg(long)]
+	pub index: PathBuf,
+	/// Query file (CSV: header + one row; feature columns, optional `label`).
+	#[arg(long)]
+	pub query: PathBuf,
+	/// Also score every training example.
+	#[arg(long)]
+	pub per_example: bool,
+	/// List at most this many contributions (and examples); shares are split among them.
+	#[arg(long)]
+	pub top: Option<usize>,
+	/// Output format: json or text.
+	#[arg(long, default_value = "json")]
+	pub format: String,
+	/// Training files, to recompute per-example vectors the index does not store.
+	#[arg(long = "data")]
+	pub data: Vec<PathBuf>,
+}
+
+/// Arguments of `inspect`.
+#[derive(Debug, Clone, Args)]
+pub struct InspectArgs {
+	/// Index file.
+	#[arg(long)]
+	pub index: PathBuf,
+}
+
+/// A command-line failure; its message names the problem.
+#[derive(Debug)]
+pub enum Error {
+	/// Bad input data.
+	Data(DataError),
+	/// Building failed.
+	Build(BuildError),
+	/// The index could not be decoded.
+	Decode(PathBuf, DecodeError),
+	/// The query could not be scored.
+	Score(ScoreError),
+	/// File system error.
+	Io(PathBuf, std::io::Error),
+	/// Bad argument.
+	Usage(String),
+}
+
+impl fmt::Display for Error {
+	fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+		match self {
+			Error::Data(e) => write!(f, "{e}"),
+			Error::Build(e) => write!(f, "{e}"),
+			Error::Decode(p, e) => write!(f, "{}: {e}", p.display()),
+			Error::Score(e) => write!(f, "{e}"),
+			Error::Io(p, e) => write!(f, "{}: {e}", p.display()),
+			Error::Usage(s) => f.write_str(s),
+		}
+	}
+}
+
+impl std::error::Error for Error {}
+
+impl From<DataError> for Error {
+	fn from(e: DataError) -> Self {
+		Error::Data(e)
+	}
+}
+impl From<BuildError> for Error {
+	fn from(e: BuildError) -> Self {
+		Error::Build(e)
+	}
+}
+impl From<ScoreError> for Error {
+	fn from(e: ScoreError) -> Self {
+		Error::Score(e)
+	}
+}
+
+/// `0x`-prefixed lower-case hex.
+pub fn hex(bytes: &[u8]) -> String {
+	let mut s = String::with_capacity(2 + 2 * bytes.len());
+	s.push_str("0x");
+	for b in bytes {
+		s.push_str(&format!("{b:02x}"));
+	}
+	s
+}
+
+/// Runs a subcommand, printing its result on stdout.
+pub fn run(cmd: AttributionCmd) -> Result<(), Error> {
+	let out = run_to_string(cmd)?;
+	print!("{out}");
+	Ok(())
+}
+
+/// Runs a subcommand and returns what it would print.
+pub fn run_to_string(cmd: AttributionCmd) -> Result<String, Error> {
+	match cmd {
+		AttributionCmd::Train(a) => {
+			let threads = a.threads;
+			match threads {
+				Some(t) => rayon::ThreadPoolBuilder::new()
+					.num_threads(t.max(1))
+					.build()
+					.map_err(|e| Error::Usage(format!("cannot start {t} threads: {e}")))?
+					.install(|| train(a)),
+				None => train(a),
+			}
+		}
+		AttributionCmd::Score(a) => score(a),
+		AttributionCmd::Inspect(a) => inspect(a),
+	}
+}
+
+fn load_data(
+	paths: &[PathBuf],
+	family: Family,
+	contributors: Option<&PathBuf>,
+) -> Result<Dataset, Error> {
+	let npy = paths.iter().any(|p| p.extension().is_some_and(|e| e == "npy"));
+	if family == Family::External || npy {
+		if family != Family::External {
+			return Err(Error::Usage(format!(
+				".npy data holds per-example gradients: use --family external (got `{family}`)"
+			)));
+		}
+		if paths.len() != 1 || !npy {
+			return Err(Error::Usage("family `external` takes exactly one --data file.npy".into()));
+		}
+		return Ok(Dataset::from_npy(&paths[0], contributors.map(|p| p.as_path()))?);
+	}
+	Ok(Dataset::from_csv_files(paths, true)?)
+}
+
+fn train(a: TrainArgs) -> Result<String, Error> {
+	let family = Family::from_name(&a.family).ok_or_else(|| {
+		Error::Usage(format!(
+			"unknown family `{}` (expected linear, logistic, softmax or external)",
+			a.family
+		))
+	})?;
+	let method = match (&a.method, a.project) {
+		(Some(m), _) => Method::from_name(m).ok_or_else(|| {
+			Error::Usage(format!(
+				"unknown method `{m}` (expected exact, cg, projected or grad-dot)"
+			))
+		})?,
+		(None, Some(_)) => Method::Projected,
+		(None, None) => Method::Exact,
+	};
+	if a.project.is_some() && method != Method::Projected {
+		return Err(Error::Usage("--project needs --method projected".into()));
+	}
+	if !(a.l2 > 0.0 && a.l2.is_finite()) {
+		return Err(Error::Usage(format!("--l2 must be a finite number > 0, got {}", a.l2)));
+	}
+	let ds = load_data(&a.data, family, a.contributors.as_ref())?;
+	let opts = BuildOptions {
+		family,
+		l2: a.l2,
+		method,
+		projection: (a.seed, a.project.unwrap_or(512)),
+		per_example: a.per_example,
+		progress: a.progress,
+		tol: 1e-10,
+	};
+	let (index, _) = Index::build(&ds, &opts)?;
+	let bytes = index.encode();
+	std::fs::write(&a.out, &bytes).map_err(|e| Error::Io(a.out.clone(), e))?;
+	Ok(format!("{}\n", hex(&Index::hash(&bytes))))
+}
+
+/// Reads and decodes an index file.
+pub fn read_index(path: &PathBuf) -> Result<(Index, [u8; 32]), Error> {
+	let bytes = std::fs::read(path).map_err(|e| Error::Io(path.clone(), e))?;
+	let index = Index::decode(&bytes).map_err(|e| Error::Decode(path.clone(), e))?;
+	Ok((index, Index::hash(&bytes)))
+}
+
+fn ranked(scores: &[f64]) -> Vec<usize> {
+	let mut order: Vec<usize> = (0..scores.len()).collect();
+	order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]).then(a.cmp(&b)));
+	order
+}
+
+fn score(a: ScoreArgs) -> Result<String, Error> {
+	if a.format != "json" && a.format != "text" {
+		return Err(Error::Usage(format!(
+			"unknown --format `{}` (expected json or text)",
+			a.format
+		)));
+	}
+	let (mut index, _) = read_index(&a.index)?;
+	let qbytes = std::fs::read(&a.query).map_err(|e| Error::Io(a.query.clone(), e))?;
+	let query = index.parse_query(&qbytes)?;
+	let scores = index.score(&query)?;
+	let top = a.top.unwrap_or(scores.len());
+	let order: Vec<usize> = ranked(&scores).into_iter().take(top).collect();
+	let shares = shares::shares(&scores, top);
+	let share_of = |c: usize| -> f64 {
+		shares.iter().find(|s| s.0 as usize == c).map(|s| s.1 as f64 / 1e9).unwrap_or(0.0)
+	};
+	let mut examples = Vec::new();
+	if a.per_example {
+		if index.examples.is_none() {
+			if a.data.is_empty() {
+				return Err(ScoreError::NoExamples.into());
+			}
+			recompute_examples(&mut index, &a.data)?;
+		}
+		let ex_scores = index.score_examples(&query)?;
+		let ex = index.examples.as_ref().map(|e| &e.contribution);
+		for i in ranked(&ex_scores).into_iter().take(top) {
+			let c = ex.map(|e| e[i] as usize).unwrap_or(0);
+			examples.push((i, c, ex_scores[i]));
+		}
+	}
+	let name = |c: usize| String::from_utf8_lossy(&index.contributors[c]).into_owned();
+	if a.format == "text" {
+		let mut s = String::new();
+		for &c in &order {
+			s.push_str(&format!("{}\t{:e}\t{}\n", name(c), scores[c], share_of(c)));
+		}
+		for (i, c, v) in &examples {
+			s.push_str(&format!("row {i}\t{}\t{v:e}\n", name(*c)));
+		}
+		return Ok(s);
+	}
+	let contributions: Vec<serde_json::Value> = order
+		.iter()
+		.map(
+			|&c| serde_json::json!({"contributor": name(c), "score": num(scores[c]), "share": share_of(c)}),
+		)
+		.collect();
+	let mut obj = serde_json::Map::new();
+	obj.insert("contributions".into(), contributions.into());
+	if a.per_example {
+		let ex: Vec<serde_json::Value> = examples
+			.iter()
+			.map(
+				|&(i, c, v)| serde_json::json!({"row": i, "contributor": name(c), "score": num(v)}),
+			)
+			.collect();
+		obj.insert("examples".into(), ex.into());
+	}
+	Ok(format!("{}\n", serde_json::Value::Object(obj)))
+}
+
+fn num(v: f64) -> serde_json::Value {
+	serde_json::Number::from_f64(v)
+		.map(serde_json::Value::Number)
+		.unwrap_or(serde_json::Value::Null)
+}
+
+fn recompute_examples(index: &mut Index, data: &[PathBuf]) -> Result<(), Error> {
+	let ds = load_data(data, index.family, None)?;
+	if ds.n() as u64 != index.n_train
+		|| ds.features != index.features
+		|| ds
+			.contributors
+			.iter()
+			.map(|c| c.as_bytes())
+			.ne(index.contributors.iter().map(|c| &c[..]))
+	{
+		return Err(Error::Usage(
+			"--data does not match the index (different rows, columns or contributors)".into(),
+		));
+	}
+	let ex = crate::build::example_vectors(index, &ds)?;
+	index.examples = Some(ex);
+	Ok(())
+}
+
+fn inspect(a: InspectArgs) -> Result<String, Error> {
+	let (index, hash) = read_index(&a.index)?;
+	let v = serde_json::json!({
+		"hash": hex(&hash),
+		"family": index.family.name(),
+		"method": index.method.name(),
+		"features": index.features,
+		"classes": index.classes,
+		"n_train": index.n_train,
+		"l2": index.l2,
+		"parameters": index.theta.len(),
+		"k": index.k(),
+		"projection_seed": index.projection.map(|p| p.0),
+		"contributions": index.contributions(),
+		"contributors": index.contributors.iter().map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>(),
+		"per_example_rows": index.examples.as_ref().map(|e| e.contribution.len()).unwrap_or(0),
+	});
+	Ok(format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default()))
+}

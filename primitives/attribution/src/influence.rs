@@ -1,0 +1,273 @@
+//! Influence functions (std): the four Hessian treatments.
+//!
+//! ```text
+//! I(i, q) = φ(q)ᵀ · A · ψ(i) / n
+//! ```
+//!
+//! | method      | φ(q)      | A ψ(i)                       | cost to prepare           |
+//! |-------------|-----------|------------------------------|---------------------------|
+//! | `exact`     | `∇ℓ(q)`   | `H⁻¹ ∇ℓ(i)` (Cholesky)       | `n·p²` + `p³/3`           |
+//! | `cg`        | `∇ℓ(q)`   | `H⁻¹ ∇ℓ(i)` by CG on `Hv`    | per solve: iterations · `n·p` |
+//! | `projected` | `P∇ℓ(q)`  | `H̃⁻¹ P ∇ℓ(i)`, `H̃ = PHPᵀ+λI` | `n·p²` + `k·p²` + `k³/3`  |
+//! | `grad-dot`  | `∇ℓ(q)`   | `∇ℓ(i)` (`A = I`)            | none                      |
+//!
+//! Exact and CG: Koh & Liang 2017 (CG with Hessian-vector products: Martens 2010,
+//! Pearlmutter 1994). Projected Gauss-Newton: TRAK (Park et al. 2023): for these GLMs the
+//! Gauss-Newton matrix equals `H`, and `PHPᵀ = (1/n) ΦᵀΦ + l2·PPᵀ` where `Φ`'s rows are
+//! the projected Gauss-Newton factors `P(Λ_i^{1/2} ⊗ x̃_i)`. The damping `λ` is
+//! `1e-9·tr(PHPᵀ)/k` (it only matters when `k > p`, where `PHPᵀ` is singular on the
+//! complement of `P`'s range, which `P∇ℓ` never touches). Grad-dot: TracIn (Pruthi et al.
+//! 2020) at the final checkpoint.
+//!
+//! For external models (`.npy` gradients, no θ) `H` is the Gauss-Newton estimate from the
+//! gradients themselves (empirical Fisher): `H = (1/n) Σ g_i g_iᵀ + l2·I`.
+
+use crate::{index::Method, linalg, projection, train::Problem};
+use rayon::prelude::*;
+
+/// Where the Hessian comes from.
+#[derive(Clone, Copy, Debug)]
+pub enum Curvature<'a> {
+	/// A trained built-in family at θ.
+	Model { problem: Problem<'a>, theta: &'a [f64] },
+	/// External gradients (row-major `n × p`) with L2 `l2`.
+	External { grads: &'a [f64], p: usize, l2: f64 },
+}
+
+impl<'a> Curvature<'a> {
+	/// Gradient dimension.
+	pub fn p(&self) -> usize {
+		match self {
+			Curvature::Model { problem, .. } => problem.p(),
+			Curvature::External { p, .. } => *p,
+		}
+	}
+	/// Training set size.
+	pub fn n(&self) -> usize {
+		match self {
+			Curvature::Model { problem, .. } => problem.n(),
+			Curvature::External { grads, p, .. } => grads.len() / (*p).max(1),
+		}
+	}
+	/// `H` (row-major `p × p`).
+	pub fn hessian(&self) -> Vec<f64> {
+		match self {
+			Curvature::Model { problem, theta } => problem.hessian(theta),
+			Curvature::External { grads, p, l2 } => {
+				let p = *p;
+				let n = self.n();
+				let mut h = linalg::chunked_sum(n, p * p, |r| {
+					let mut out = vec![0.0; p * p];
+					let g = &grads[r.start * p..r.end * p];
+					linalg::gemm_tn(1.0, g, r.len(), p, g, p, 0.0, &mut out);
+					out
+				});
+				for v in h.iter_mut() {
+					*v /= n as f64;
+				}
+				for i in 0..p {
+					h[i * p + i] += l2;
+				}
+				h
+			}
+		}
+	}
+	/// `H v` without forming `H`.
+	pub fn hvp(&self, v: &[f64]) -> Vec<f64> {
+		match self {
+			Curvature::Model { problem, theta } => problem.hvp(theta, v),
+			Curvature::External { grads, p, l2 } => {
+				let p = *p;
+				let n = self.n();
+				let mut out = linalg::chunked_sum(n, p, |r| {
+					let mut acc = vec![0.0; p];
+					for i in r {
+						let g = &grads[i * p..(i + 1) * p];
+						let s = linalg::dot(g, v);
+						for j in 0..p {
+							acc[j] += s * g[j];
+						}
+					}
+					acc
+				});
+				for (o, vi) in out.iter_mut().zip(v) {
+					*o = *o / n as f64 + l2 * vi;
+				}
+				out
+			}
+		}
+	}
+}
+
+/// A prepared Hessian treatment.
+pub enum Solver<'a> {
+	/// `H⁻¹` explicitly (from the Cholesky factor).
+	Exact { hinv: Vec<f64>, p: usize },
+	/// Conjugate gradient on Hessian-vector products.
+	Cg { curvature: Curvature<'a>, tol: f64 },
+	/// Projection `P` (`k × p`) and `H̃⁻¹` (`k × k`).
+	Projected { seed: u64, k: usize, p: usize, pm: Vec<f64>, hinv: Vec<f64> },
+	/// Identity.
+	GradDot { p: usize },
+}
+
+/// Solver failure.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SolverError;
+
+impl core::fmt::Display for SolverError {
+	fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+		write!(f, "Hessian is not positive definite")
+	}
+}
+
+impl std::error::Error for SolverError {}
+
+impl<'a> Solver<'a> {
+	/// Prepares `method` for `curvature`. `projection = (seed, k)` for `Method::Projected`.
+	pub fn new(
+		method: Method,
+		curvature: Curvature<'a>,
+		projection: (u64, usize),
+	) -> Result<Solver<'a>, SolverError> {
+		let p = curvature.p();
+		Ok(match method {
+			Method::Exact => {
+				let mut h = curvature.hessian();
+				linalg::cholesky(&mut h, p).map_err(|_| SolverError)?;
+				Solver::Exact { hinv: linalg::cholesky_inverse(&h, p), p }
+			}
+			Method::Cg => Solver::Cg { curvature, tol: 1e-12 },
+			Method::Projected => {
+				let (seed, k) = projection;
+				let h = curvature.hessian();
+				let pm = projection::matrix(seed, k, p);
+				// PH (k×p), then PHPᵀ (k×k).
+				let mut ph = vec![0.0; k * p];
+				linalg::gemm_nn(1.0, &pm, k, p, &h, p, 0.0, &mut ph);
+				let mut ht = vec![0.0; k * k];
+				linalg::gemm_nt(&ph, k, p, &pm, k, &mut ht);
+				for i in 0..k {
+					for j in i + 1..k {
+						let v = 0.5 * (ht[i * k + j] + ht[j * k + i]);
+						ht[i * k + j] = v;
+						ht[j * k + i] = v;
+					}
+				}
+				let tr: f64 = (0..k).map(|i| ht[i * k + i]).sum();
+				let lambda = 1e-9 * tr / k as f64;
+				for i in 0..k {
+					ht[i * k + i] += lambda;
+				}
+				linalg::cholesky(&mut ht, k).map_err(|_| SolverError)?;
+				Solver::Projected { seed, k, p, pm, hinv: linalg::cholesky_inverse(&ht, k) }
+			}
+			Method::GradDot => Solver::GradDot { p },
+		})
+	}
+
+	/// Length of the score-space vectors.
+	pub fn dim(&self) -> usize {
+		match self {
+			Solver::Exact { p, .. } | Solver::GradDot { p } => *p,
+			Solver::Cg { curvature, .. } => curvature.p(),
+			Solver::Projected { k, .. } => *k,
+		}
+	}
+
+	/// `φ(q)` from the query gradient (projects with the no_std routine the index uses).
+	pub fn query_map(&self, g: &[f64]) -> Vec<f64> {
+		match self {
+			Solver::Projected { seed, k, .. } => {
+				let mut out = vec![0.0; *k];
+				projection::project(*seed, g, &mut out);
+				out
+			}
+			_ => g.to_vec(),
+		}
+	}
+
+	/// `A ψ` for each row of `g` (row-major `rows × p`), as row-major `rows × dim`.
+	pub fn apply(&self, g: &[f64]) -> Vec<f64> {
+		match self {
+			Solver::Exact { hinv, p } => {
+				let rows = g.len() / p.max(&1);
+				let mut out = vec![0.0; rows * p];
+				// Row blocks in parallel; each block's GEMM is independent of the split.
+				let blk = 256;
+				out.par_chunks_mut(blk * p).zip(g.par_chunks(blk * p)).for_each(|(o, gi)| {
+					linalg::gemm_nn(1.0, gi, gi.len() / p, *p, hinv, *p, 0.0, o);
+				});
+				out
+			}
+			Solver::Cg { curvature, tol } => {
+				let p = curvature.p();
+				let rows: Vec<Vec<f64>> =
+					g.par_chunks(p.max(1)).map(|b| cg_solve(curvature, b, *tol)).collect();
+				rows.concat()
+			}
+			Solver::Projected { k, p, pm, hinv, .. } => {
+				let rows = g.len() / p.max(&1);
+				let mut out = vec![0.0; rows * k];
+				let blk = 256;
+				out.par_chunks_mut(blk * k).zip(g.par_chunks(blk * p)).for_each(|(o, gi)| {
+					let r = gi.len() / p;
+					let mut pg = vec![0.0; r * k];
+					linalg::gemm_nt(gi, r, *p, pm, *k, &mut pg);
+					linalg::gemm_nn(1.0, &pg, r, *k, hinv, *k, 0.0, o);
+				});
+				out
+			}
+			Solver::GradDot { .. } => g.to_vec(),
+		}
+	}
+}
+
+/// Solves `H x = b` by conjugate gradient (Hestenes & Stiefel 1952) with Hessian-vector
+/// products, to `‖r‖ ≤ tol·‖b‖` or `2p + 10` iterations.
+pub fn cg_solve(curvature: &Curvature<'_>, b: &[f64], tol: f64) -> Vec<f64> {
+	let p = b.len();
+	let mut x = vec![0.0; p];
+	let mut r = b.to_vec();
+	let mut d = r.clone();
+	let mut rr = linalg::dot(&r, &r);
+	let stop = tol * tol * rr;
+	for _ in 0..2 * p + 10 {
+		if rr <= stop || rr == 0.0 {
+			break;
+		}
+		let hd = curvature.hvp(&d);
+		let alpha = rr / linalg::dot(&d, &hd);
+		for j in 0..p {
+			x[j] += alpha * d[j];
+			r[j] -= alpha * hd[j];
+		}
+		let rr2 = linalg::dot(&r, &r);
+		let beta = rr2 / rr;
+		for j in 0..p {
+			d[j] = r[j] + beta * d[j];
+		}
+		rr = rr2;
+	}
+	x
+}
+
+/// Per-example influence of every training example on each query:
+/// `out[q][i] = φ(q)ᵀ A ∇ℓ(i) / n`. `query_grads` is row-major `m × p`.
+pub fn influence_matrix(
+	solver: &Solver<'_>,
+	train_grads: &[f64],
+	query_grads: &[f64],
+	p: usize,
+	n: usize,
+) -> Vec<Vec<f64>> {
+	let v = solver.apply(train_grads);
+	let k = solver.dim();
+	query_grads
+		.chunks(p.max(1))
+		.map(|gq| {
+			let phi = solver.query_map(gq);
+			v.chunks(k.max(1)).map(|vi| linalg::dot(&phi, vi) / n as f64).collect()
+		})
+		.collect()
+}
