@@ -11,7 +11,7 @@ use alloc::vec::Vec;
 use std::vec::Vec;
 
 /// Why a dataset may not be used by a model.
-#[derive(Clone, Copy, PartialEq, Eq, sp_runtime::RuntimeDebug)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum DatasetUseError {
 	/// No dataset has this id.
 	UnknownDataset,
@@ -25,7 +25,7 @@ pub enum DatasetUseError {
 
 /// One contribution as the economics see it: who is paid for it and how many records it
 /// declared (the fallback split when no attribution quorum is reached).
-#[derive(Clone, PartialEq, Eq, sp_runtime::RuntimeDebug)]
+#[derive(Clone, PartialEq, Eq, Debug)]
 pub struct ContributionShare<AccountId> {
 	/// The contribution.
 	pub contribution: ContributionRef,
@@ -61,7 +61,7 @@ pub trait DatasetsInspect<AccountId> {
 }
 
 /// What the economics need to know of a registered model.
-#[derive(Clone, PartialEq, Eq, sp_runtime::RuntimeDebug)]
+#[derive(Clone, PartialEq, Eq, Debug)]
 pub struct ModelTerms<AccountId, Balance> {
 	/// The model's owner, paid the owner's part of each fee.
 	pub owner: AccountId,
