@@ -35,6 +35,8 @@ pub mod cli;
 #[cfg(feature = "std")]
 pub mod data;
 #[cfg(feature = "std")]
+pub mod eval;
+#[cfg(feature = "std")]
 pub mod influence;
 #[cfg(feature = "std")]
 pub mod linalg;

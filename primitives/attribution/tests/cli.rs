@@ -1,0 +1,393 @@
+//! The command line, run as a binary: happy paths and every kind of bad input.
+
+mod common;
+use common::*;
+use std::{path::PathBuf, process::Command};
+
+const BIN: &str = env!("CARGO_BIN_EXE_tributary-attribution");
+
+struct Dir(PathBuf);
+impl Dir {
+	fn new(name: &str) -> Dir {
+		let p = std::env::temp_dir().join(format!("tributary-attr-{name}-{}", std::process::id()));
+		let _ = std::fs::remove_dir_all(&p);
+		std::fs::create_dir_all(&p).unwrap();
+		Dir(p)
+	}
+	fn file(&self, name: &str, content: &[u8]) -> String {
+		let p = self.0.join(name);
+		std::fs::write(&p, content).unwrap();
+		p.display().to_string()
+	}
+	fn path(&self, name: &str) -> String {
+		self.0.join(name).display().to_string()
+	}
+}
+impl Drop for Dir {
+	fn drop(&mut self) {
+		let _ = std::fs::remove_dir_all(&self.0);
+	}
+}
+
+fn run(args: &[&str]) -> (i32, String, String) {
+	let out = Command::new(BIN).args(args).output().unwrap();
+	(
+		out.status.code().unwrap_or(-1),
+		String::from_utf8_lossy(&out.stdout).into_owned(),
+		String::from_utf8_lossy(&out.stderr).into_owned(),
+	)
+}
+
+/// Runs and expects a clean failure whose message contains `needle`.
+fn fails(args: &[&str], needle: &str) {
+	let (code, _, err) = run(args);
+	assert_ne!(code, 0, "{args:?} should fail");
+	assert!(!err.contains("panicked"), "{args:?} panicked: {err}");
+	assert!(
+		err.to_lowercase().contains(&needle.to_lowercase()),
+		"{args:?}: `{err}` lacks `{needle}`"
+	);
+}
+
+#[test]
+fn train_score_inspect() {
+	let d = Dir::new("ok");
+	let data = d.file("wine.csv", WINE.as_bytes());
+	let q = d.file("q.csv", &wine_query());
+	let idx = d.path("m.idx");
+	let (code, out, err) = run(&[
+		"train",
+		"--data",
+		&data,
+		"--family",
+		"softmax",
+		"--l2",
+		"0.01",
+		"--out",
+		&idx,
+		"--per-example",
+	]);
+	assert_eq!(code, 0, "{err}");
+	let hash = out.trim();
+	assert!(hash.starts_with("0x") && hash.len() == 66);
+	let bytes = std::fs::read(&idx).unwrap();
+	assert_eq!(tributary_attribution::cli::hex(&tributary_attribution::Index::hash(&bytes)), hash);
+	let (code, out, err) = run(&[
+		"score",
+		"--index",
+		&idx,
+		"--query",
+		&q,
+		"--top",
+		"3",
+		"--format",
+		"json",
+		"--per-example",
+	]);
+	assert_eq!(code, 0, "{err}");
+	let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+	let cs = v["contributions"].as_array().unwrap();
+	assert_eq!(cs.len(), 3);
+	let total: f64 = cs.iter().map(|c| c["share"].as_f64().unwrap()).sum();
+	assert!((total - 1.0).abs() < 1e-9);
+	assert!(cs[0]["contributor"].as_str().unwrap().starts_with("1:"));
+	let ex = v["examples"].as_array().unwrap();
+	assert_eq!(ex.len(), 3);
+	assert!(ex[0]["row"].as_u64().unwrap() < 178);
+	// Same output bytes on a second run.
+	let (_, out2, _) = run(&[
+		"score",
+		"--index",
+		&idx,
+		"--query",
+		&q,
+		"--top",
+		"3",
+		"--format",
+		"json",
+		"--per-example",
+	]);
+	assert_eq!(out, out2);
+	// Per-example from --data when the index does not store vectors.
+	let idx2 = d.path("m2.idx");
+	let (code, _, _) =
+		run(&["train", "--data", &data, "--family", "softmax", "--l2", "0.01", "--out", &idx2]);
+	assert_eq!(code, 0);
+	fails(&["score", "--index", &idx2, "--query", &q, "--per-example"], "per-example");
+	let (code, out3, err) = run(&[
+		"score",
+		"--index",
+		&idx2,
+		"--query",
+		&q,
+		"--top",
+		"3",
+		"--per-example",
+		"--data",
+		&data,
+	]);
+	assert_eq!(code, 0, "{err}");
+	assert_eq!(out3, out);
+	let (code, out, _) = run(&["inspect", "--index", &idx]);
+	assert_eq!(code, 0);
+	assert!(out.contains("\"family\": \"softmax\"") && out.contains(hash));
+	// Projected, identical hash on rebuild.
+	let idx3 = d.path("p.idx");
+	let (_, h1, _) =
+		run(&["train", "--data", &data, "--family", "softmax", "--out", &idx3, "--project", "64"]);
+	let (_, h2, _) = run(&[
+		"train",
+		"--data",
+		&data,
+		"--family",
+		"softmax",
+		"--out",
+		&idx3,
+		"--project",
+		"64",
+		"--threads",
+		"1",
+	]);
+	assert_eq!(h1, h2);
+}
+
+#[test]
+fn external_npy() {
+	let d = Dir::new("npy");
+	let s = tributary_attribution::eval::synthetic(
+		tributary_attribution::Family::Logistic,
+		1,
+		50,
+		1,
+		6,
+		0.1,
+		1,
+	);
+	let npy = tributary_attribution::data::write_npy_f64(50, 6, &s.x);
+	let data = d.file("g.npy", &npy);
+	let ids: String = (0..50).map(|i| format!("3:{}\n", i % 4)).collect();
+	let ids = d.file("ids.txt", ids.as_bytes());
+	let idx = d.path("e.idx");
+	let (code, _, err) = run(&[
+		"train",
+		"--data",
+		&data,
+		"--family",
+		"external",
+		"--l2",
+		"0.1",
+		"--out",
+		&idx,
+		"--contributors",
+		&ids,
+	]);
+	assert_eq!(code, 0, "{err}");
+	let q = d.file("q.csv", b"g0,g1,g2,g3,g4,g5\n1,0,0,0,0,1\n");
+	let (code, out, err) = run(&["score", "--index", &idx, "--query", &q]);
+	assert_eq!(code, 0, "{err}");
+	assert_eq!(
+		serde_json::from_str::<serde_json::Value>(&out).unwrap()["contributions"]
+			.as_array()
+			.unwrap()
+			.len(),
+		4
+	);
+	fails(
+		&[
+			"train",
+			"--data",
+			&d.file("bad.npy", b"\x93NUMPY\x01\x00"),
+			"--family",
+			"external",
+			"--out",
+			&idx,
+		],
+		"npy",
+	);
+	fails(&["train", "--data", &data, "--family", "logistic", "--out", &idx], "external");
+	let short = d.file("short.txt", b"3:1\n");
+	fails(
+		&[
+			"train",
+			"--data",
+			&data,
+			"--family",
+			"external",
+			"--out",
+			&idx,
+			"--contributors",
+			&short,
+		],
+		"contributor ids",
+	);
+}
+
+#[test]
+fn bad_inputs_fail_cleanly() {
+	let d = Dir::new("bad");
+	let data = d.file("wine.csv", WINE.as_bytes());
+	let idx = d.path("m.idx");
+	let out = d.path("x.idx");
+	assert_eq!(run(&["train", "--data", &data, "--family", "softmax", "--out", &idx]).0, 0);
+	let q = d.file("q.csv", &wine_query());
+
+	// Training data.
+	fails(
+		&["train", "--data", &d.file("e.csv", b""), "--family", "logistic", "--out", &out],
+		"empty",
+	);
+	fails(
+		&["train", "--data", &d.file("h.csv", b"label,a\n"), "--family", "logistic", "--out", &out],
+		"empty",
+	);
+	fails(
+		&[
+			"train",
+			"--data",
+			&d.file("m1.csv", b"label,a,b\n1,2\n"),
+			"--family",
+			"logistic",
+			"--out",
+			&out,
+		],
+		"line 2 has 2 fields",
+	);
+	fails(
+		&[
+			"train",
+			"--data",
+			&d.file("m2.csv", b"label,a\n1,\"2\n"),
+			"--family",
+			"logistic",
+			"--out",
+			&out,
+		],
+		"malformed CSV",
+	);
+	fails(
+		&[
+			"train",
+			"--data",
+			&d.file("nan.csv", b"label,a\n1,NaN\n0,1\n"),
+			"--family",
+			"logistic",
+			"--out",
+			&out,
+		],
+		"NaN",
+	);
+	fails(
+		&[
+			"train",
+			"--data",
+			&d.file("inf.csv", b"label,a\n1,inf\n0,1\n"),
+			"--family",
+			"logistic",
+			"--out",
+			&out,
+		],
+		"infinite",
+	);
+	fails(
+		&[
+			"train",
+			"--data",
+			&d.file("txt.csv", b"label,a\n1,x\n"),
+			"--family",
+			"logistic",
+			"--out",
+			&out,
+		],
+		"not a number",
+	);
+	fails(
+		&[
+			"train",
+			"--data",
+			&d.file("nolabel.csv", b"a,b\n1,2\n"),
+			"--family",
+			"logistic",
+			"--out",
+			&out,
+		],
+		"missing column `label`",
+	);
+	fails(
+		&[
+			"train",
+			"--data",
+			&d.file("lab.csv", b"label,a\n2,1\n0,1\n"),
+			"--family",
+			"logistic",
+			"--out",
+			&out,
+		],
+		"label",
+	);
+	fails(
+		&["train", "--data", &data, "--family", "poisson", "--out", &out],
+		"unknown family `poisson`",
+	);
+	fails(&["train", "--data", &data, "--family", "softmax", "--l2", "0", "--out", &out], "l2");
+	fails(
+		&["train", "--data", &d.path("missing.csv"), "--family", "softmax", "--out", &out],
+		"cannot read",
+	);
+	let a = d.file("a.csv", b"label,x,y\n1,1,2\n0,2,1\n");
+	let b_extra = d.file("b.csv", b"label,x,y,z\n1,1,2,3\n");
+	let b_missing = d.file("c.csv", b"label,x\n1,1\n");
+	fails(
+		&["train", "--data", &a, "--data", &b_extra, "--family", "logistic", "--out", &out],
+		"extra column `z`",
+	);
+	fails(
+		&["train", "--data", &a, "--data", &b_missing, "--family", "logistic", "--out", &out],
+		"missing column `y`",
+	);
+	fails(
+		&["train", "--data", &data, "--family", "softmax", "--out", &out, "--method", "magic"],
+		"unknown method",
+	);
+
+	// Queries.
+	let hdr_short = WINE_HEADER.rsplit_once(',').unwrap().0;
+	let row_short = WINE_ROW.rsplit_once(',').unwrap().0;
+	let cases: Vec<(Vec<u8>, &str)> = vec![
+		(b"".to_vec(), "empty"),
+		(format!("{WINE_HEADER}\n").into_bytes(), "no data row"),
+		(format!("{hdr_short}\n{row_short}\n").into_bytes(), "missing feature column `proline`"),
+		(format!("{WINE_HEADER},zzz\n{WINE_ROW},1\n").into_bytes(), "extra column"),
+		(format!("{WINE_HEADER}\n{row_short}\n").into_bytes(), "malformed CSV"),
+		(format!("{WINE_HEADER}\n{}\n", WINE_ROW.replacen("13.2", "nan", 1)).into_bytes(), "NaN"),
+		(
+			format!("{WINE_HEADER}\n{}\n", WINE_ROW.replacen("13.2", "-inf", 1)).into_bytes(),
+			"infinite",
+		),
+		(format!("{WINE_HEADER}\n{WINE_ROW}\n{WINE_ROW}\n").into_bytes(), "2 data rows"),
+		(b"a,b\n1,2\n".to_vec(), "column `a`"),
+	];
+	for (i, (content, needle)) in cases.iter().enumerate() {
+		let qf = d.file(&format!("q{i}.csv"), content);
+		fails(&["score", "--index", &idx, "--query", &qf], needle);
+	}
+	// Dimension mismatch: an index of another model.
+	let small = d.file("small.csv", b"label,x,y\n1,1,2\n0,2,1\n1,3,3\n");
+	let small_idx = d.path("small.idx");
+	assert_eq!(run(&["train", "--data", &small, "--family", "logistic", "--out", &small_idx]).0, 0);
+	fails(&["score", "--index", &small_idx, "--query", &q], "extra column");
+	let qxy = d.file("qxy.csv", b"x\n1\n");
+	fails(&["score", "--index", &small_idx, "--query", &qxy], "missing feature column `y`");
+
+	// Corrupt and truncated indexes.
+	let bytes = std::fs::read(&idx).unwrap();
+	let trunc = d.file("t.idx", &bytes[..bytes.len() / 2]);
+	fails(&["score", "--index", &trunc, "--query", &q], "corrupt index");
+	let mut flipped = bytes.clone();
+	flipped[100] ^= 0x10;
+	let flipped = d.file("f.idx", &flipped);
+	fails(&["score", "--index", &flipped, "--query", &q], "checksum mismatch");
+	fails(&["inspect", "--index", &d.file("g.idx", b"hello")], "corrupt index");
+	fails(&["inspect", "--index", &d.file("z.idx", b"")], "truncated");
+	fails(&["score", "--index", &idx, "--query", &q, "--format", "xml"], "format");
+	fails(&["score", "--index", &idx, "--query", &d.path("nope.csv")], "nope.csv");
+}

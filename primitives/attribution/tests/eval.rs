@@ -1,0 +1,73 @@
+//! Acceptance: influence scores against real leave-one-out retraining (UCI Wine, l2 = 0.1,
+//! standardised features), against an independent exact computation, and mislabeled-
+//! example detection. The full table (l2 = 0.01, LDS, synthetic data with p > k) is
+//! `scripts/eval/run.sh`.
+
+use tributary_attribution::{
+	eval::{self, mean_pearson},
+	Family, Method,
+};
+
+fn check(s: eval::Setup, name: &str) {
+	let theta = s.fit();
+	let exact = s.scores(&theta, Method::Exact, (0, 0));
+	let cg = s.scores(&theta, Method::Cg, (0, 0));
+	let proj = s.scores(&theta, Method::Projected, (7, 512));
+	let gd = s.scores(&theta, Method::GradDot, (0, 0));
+	let ind = s.independent_exact(&theta);
+	let loo = s.loo(&theta);
+	let (e_i, c_i) = (mean_pearson(&exact, &ind), mean_pearson(&cg, &ind));
+	let (e, c, p, g) = (
+		mean_pearson(&exact, &loo),
+		mean_pearson(&cg, &loo),
+		mean_pearson(&proj, &loo),
+		mean_pearson(&gd, &loo),
+	);
+	eprintln!("{name}: vs independent exact {e_i:.6}/{c_i:.6}; vs LOO exact {e:.4} cg {c:.4} projected {p:.4} grad-dot {g:.4}");
+	assert!(e_i >= 0.999 && c_i >= 0.999, "{name}: exact/CG vs independent exact");
+	assert!(e >= 0.98 && c >= 0.98, "{name}: exact/CG vs LOO");
+	assert!(p >= 0.9, "{name}: projected vs LOO");
+	assert!(g < e - 0.05 && g < p - 0.05, "{name}: grad-dot should be clearly worse");
+	// LDS on a few subsets (the full 100 are in scripts/eval/run.sh).
+	let lds = s.lds(&theta, &[&exact, &gd], 20, 3);
+	eprintln!("{name}: LDS(20 halves) exact {:.3} grad-dot {:.3}", lds[0], lds[1]);
+	assert!(lds[0] > lds[1]);
+}
+
+#[test]
+fn wine_logistic_matches_leave_one_out() {
+	check(eval::wine_setup(Family::Logistic, 0.1, |y| (y == 0.0) as u8 as f64), "wine logistic");
+}
+
+#[test]
+fn wine_softmax_matches_leave_one_out() {
+	check(eval::wine_setup(Family::Softmax, 0.1, |y| y), "wine softmax");
+}
+
+#[test]
+fn projected_tracks_exact_when_p_exceeds_k() {
+	// p = 601 > k = 512: the projection is a real sketch here.
+	let s = eval::synthetic(Family::Logistic, 1, 400, 5, 600, 0.1, 3);
+	let theta = s.fit();
+	let exact = s.scores(&theta, Method::Exact, (0, 0));
+	let proj = s.scores(&theta, Method::Projected, (7, 512));
+	let gd = s.scores(&theta, Method::GradDot, (0, 0));
+	let (p, g) = (mean_pearson(&proj, &exact), mean_pearson(&gd, &exact));
+	eprintln!("synthetic p=601: projected vs exact {p:.4}, grad-dot vs exact {g:.4}");
+	assert!(p >= 0.9);
+}
+
+#[test]
+fn mislabeled_examples_have_high_self_influence() {
+	for (fam, label) in [
+		(Family::Logistic, (|y: f64| (y == 0.0) as u8 as f64) as fn(f64) -> f64),
+		(Family::Softmax, (|y: f64| y) as fn(f64) -> f64),
+	] {
+		let mut s = eval::wine_setup(fam, 0.01, label);
+		let mask = eval::flip_labels(&mut s, 0.1, 5);
+		let theta = s.fit();
+		let auc = eval::auc(&s.self_influence(&theta), &mask);
+		eprintln!("{fam} mislabel AUC {auc:.4}");
+		assert!(auc >= 0.95, "{fam}: AUC {auc}");
+	}
+}
