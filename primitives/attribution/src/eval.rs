@@ -434,6 +434,25 @@ pub fn synthetic(
 	l2: f64,
 	seed: u64,
 ) -> Setup {
+	synthetic_decay(family, classes, n, m, d, l2, seed, 0.0)
+}
+
+/// [`synthetic`] with feature `j` scaled by `(j+1)^(−decay/2)`: the feature covariance has
+/// eigenvalues `∝ (j+1)^(−decay)`, the decaying spectrum of real embeddings (`0.0` =
+/// isotropic, the worst case for a k-dimensional sketch).
+#[allow(clippy::too_many_arguments)]
+pub fn synthetic_decay(
+	family: Family,
+	classes: u32,
+	n: usize,
+	m: usize,
+	d: usize,
+	l2: f64,
+	seed: u64,
+	decay: f64,
+) -> Setup {
+	let scales: Vec<f64> = (0..d).map(|j| ((j + 1) as f64).powf(-decay / 2.0)).collect();
+	let norm = (scales.iter().map(|s| s * s).sum::<f64>() / d as f64).sqrt();
 	let mut rng = SplitMix64(seed);
 	let mut gauss = move || {
 		// Box-Muller.
@@ -447,7 +466,7 @@ pub fn synthetic(
 		let mut x = Vec::with_capacity(count * d);
 		let mut y = Vec::with_capacity(count);
 		for _ in 0..count {
-			let row: Vec<f64> = (0..d).map(|_| gauss()).collect();
+			let row: Vec<f64> = (0..d).map(|j| gauss() * scales[j] / norm).collect();
 			let z: Vec<f64> =
 				(0..outs).map(|a| (0..d).map(|j| w[a * d + j] * row[j]).sum()).collect();
 			let label = match family {

@@ -1,28 +1,82 @@
 //! The scoring kernel: dot products in a fixed summation order (no_std).
 //!
-//! `dot(φ, u) = Σ_j φ_j·u_j` is defined as eight interleaved partial sums
-//! `s_l = Σ_{j ≡ l (mod 8), j < 8⌊k/8⌋} φ_j·u_j` (each in increasing `j`), combined as
-//! `((s0+s1)+(s2+s3))+((s4+s5)+(s6+s7))`, then the tail `j ≥ 8⌊k/8⌋` added in order.
-//! Products and sums are f64 (`u` is widened from f32 exactly); Rust never contracts
-//! `a*b+c` into a fused multiply-add, so the result is the same bit for bit whatever the
-//! vector width the compiler picks (SSE, AVX, wasm simd or scalar).
+//! `dot(φ, u) = Σ_j φ_j·u_j` is defined as sixteen interleaved partial sums
+//! `s_l = Σ_{j ≡ l (mod 16), j < 16⌊k/16⌋} φ_j·u_j` (each in increasing `j`), combined
+//! pairwise (`t_i = s_{2i} + s_{2i+1}`, then again on `t`, … down to one value), then the
+//! tail `j ≥ 16⌊k/16⌋` added in order. Products and sums are f64 (`u` is widened from f32
+//! exactly); Rust never contracts `a*b+c` into a fused multiply-add, so the result is the
+//! same bit for bit whatever vector width executes it (scalar, SSE, AVX2, wasm).
 
 /// Lanes of the fixed summation order.
-pub const LANES: usize = 8;
+pub const LANES: usize = 16;
 
-/// `Σ_j φ_j·u_j` in the fixed order above.
-#[inline]
+/// Pairwise sum of the sixteen lanes.
+#[inline(always)]
+fn tree(acc: &[f64; LANES]) -> f64 {
+	let mut t = *acc;
+	let mut w = LANES;
+	while w > 1 {
+		w /= 2;
+		for i in 0..w {
+			t[i] = t[2 * i] + t[2 * i + 1];
+		}
+	}
+	t[0]
+}
+
+/// `Σ_j φ_j·u_j` in the fixed order above (portable code).
+#[inline(always)]
 pub fn dot(phi: &[f64], u: &[f32]) -> f64 {
-	debug_assert_eq!(phi.len(), u.len());
 	let n = phi.len().min(u.len());
 	let body = n - n % LANES;
 	let mut acc = [0.0f64; LANES];
-	for (p8, u8) in phi[..body].chunks_exact(LANES).zip(u[..body].chunks_exact(LANES)) {
+	for (pc, uc) in phi[..body].chunks_exact(LANES).zip(u[..body].chunks_exact(LANES)) {
 		for l in 0..LANES {
-			acc[l] += p8[l] * u8[l] as f64;
+			acc[l] += pc[l] * uc[l] as f64;
 		}
 	}
-	let mut s = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+	let mut s = tree(&acc);
+	for j in body..n {
+		s += phi[j] * u[j] as f64;
+	}
+	s
+}
+
+/// [`dot`] with AVX2 intrinsics: the same operations in the same order.
+///
+/// # Safety
+/// The CPU must support AVX2.
+#[cfg(all(feature = "std", target_arch = "x86_64"))]
+#[target_feature(enable = "avx2")]
+pub unsafe fn dot_avx2(phi: &[f64], u: &[f32]) -> f64 {
+	use core::arch::x86_64::*;
+	let n = phi.len().min(u.len());
+	let body = n - n % LANES;
+	let (pp, up) = (phi.as_ptr(), u.as_ptr());
+	let mut a0 = _mm256_setzero_pd();
+	let mut a1 = _mm256_setzero_pd();
+	let mut a2 = _mm256_setzero_pd();
+	let mut a3 = _mm256_setzero_pd();
+	let mut j = 0;
+	while j < body {
+		let v0 = _mm256_loadu_ps(up.add(j));
+		let v1 = _mm256_loadu_ps(up.add(j + 8));
+		let u0 = _mm256_cvtps_pd(_mm256_castps256_ps128(v0));
+		let u1 = _mm256_cvtps_pd(_mm256_extractf128_ps::<1>(v0));
+		let u2 = _mm256_cvtps_pd(_mm256_castps256_ps128(v1));
+		let u3 = _mm256_cvtps_pd(_mm256_extractf128_ps::<1>(v1));
+		a0 = _mm256_add_pd(a0, _mm256_mul_pd(_mm256_loadu_pd(pp.add(j)), u0));
+		a1 = _mm256_add_pd(a1, _mm256_mul_pd(_mm256_loadu_pd(pp.add(j + 4)), u1));
+		a2 = _mm256_add_pd(a2, _mm256_mul_pd(_mm256_loadu_pd(pp.add(j + 8)), u2));
+		a3 = _mm256_add_pd(a3, _mm256_mul_pd(_mm256_loadu_pd(pp.add(j + 12)), u3));
+		j += LANES;
+	}
+	let mut acc = [0.0f64; LANES];
+	_mm256_storeu_pd(acc.as_mut_ptr(), a0);
+	_mm256_storeu_pd(acc.as_mut_ptr().add(4), a1);
+	_mm256_storeu_pd(acc.as_mut_ptr().add(8), a2);
+	_mm256_storeu_pd(acc.as_mut_ptr().add(12), a3);
+	let mut s = tree(&acc);
 	for j in body..n {
 		s += phi[j] * u[j] as f64;
 	}
@@ -30,7 +84,52 @@ pub fn dot(phi: &[f64], u: &[f32]) -> f64 {
 }
 
 /// Scores every row of the row-major matrix `rows` (`m × k`) against `phi`: `out[r] = dot(φ, rows[r])`.
+///
+/// On x86-64 with `std`, the same code is compiled a second time with AVX2 enabled and
+/// picked at run time: the operations and their order are identical (no FMA), so the
+/// results are bit-identical to the portable build (and to wasm); only the speed differs.
 pub fn score_rows(phi: &[f64], rows: &[f32], out: &mut [f64]) {
+	#[cfg(all(feature = "std", target_arch = "x86_64"))]
+	if std::is_x86_feature_detected!("avx2") {
+		// SAFETY: AVX2 is present (checked above).
+		unsafe { score_rows_avx2(phi, rows, out) };
+		return;
+	}
+	score_rows_portable(phi, rows, out)
+}
+
+#[cfg(all(feature = "std", target_arch = "x86_64"))]
+#[target_feature(enable = "avx2")]
+unsafe fn score_rows_avx2(phi: &[f64], rows: &[f32], out: &mut [f64]) {
+	let k = phi.len();
+	if k == 0 {
+		out.iter_mut().for_each(|o| *o = 0.0);
+		return;
+	}
+	for (o, row) in out.iter_mut().zip(rows.chunks_exact(k)) {
+		*o = dot_avx2(phi, row);
+	}
+}
+
+#[cfg(all(feature = "std", target_arch = "x86_64"))]
+#[target_feature(enable = "avx2")]
+unsafe fn score_rows_batch_avx2(phis: &[f64], k: usize, rows: &[f32], out: &mut [f64]) {
+	if k == 0 {
+		out.iter_mut().for_each(|o| *o = 0.0);
+		return;
+	}
+	let b = phis.len() / k;
+	let m = rows.len() / k;
+	for (r, row) in rows.chunks_exact(k).enumerate() {
+		for q in 0..b {
+			out[q * m + r] = dot_avx2(&phis[q * k..(q + 1) * k], row);
+		}
+	}
+}
+
+/// [`score_rows`] without run-time feature selection.
+#[inline(always)]
+pub fn score_rows_portable(phi: &[f64], rows: &[f32], out: &mut [f64]) {
 	let k = phi.len();
 	if k == 0 {
 		out.iter_mut().for_each(|o| *o = 0.0);
@@ -44,6 +143,18 @@ pub fn score_rows(phi: &[f64], rows: &[f32], out: &mut [f64]) {
 /// Batched scoring: `B` query vectors (row-major `B × k`) against the same rows, each row
 /// read once. `out` is `B × m` row-major. Each score equals [`dot`] bit for bit.
 pub fn score_rows_batch(phis: &[f64], k: usize, rows: &[f32], out: &mut [f64]) {
+	#[cfg(all(feature = "std", target_arch = "x86_64"))]
+	if std::is_x86_feature_detected!("avx2") {
+		// SAFETY: AVX2 is present (checked above).
+		unsafe { score_rows_batch_avx2(phis, k, rows, out) };
+		return;
+	}
+	score_rows_batch_portable(phis, k, rows, out)
+}
+
+/// [`score_rows_batch`] without run-time feature selection.
+#[inline(always)]
+pub fn score_rows_batch_portable(phis: &[f64], k: usize, rows: &[f32], out: &mut [f64]) {
 	if k == 0 {
 		out.iter_mut().for_each(|o| *o = 0.0);
 		return;

@@ -215,3 +215,38 @@ fn scoring_is_deterministic_and_consistent() {
 	let bad = Query { features: vec![0.0; 12], label: None };
 	assert!(matches!(idx.score(&bad), Err(ScoreError::DimensionMismatch { index: 13, query: 12 })));
 }
+
+#[test]
+fn kernel_paths_agree_bit_for_bit() {
+	use tributary_attribution::kernel;
+	let mut rng = SplitMix64(4);
+	for k in [1usize, 7, 8, 9, 64, 513] {
+		let m = 37;
+		let rows: Vec<f32> =
+			(0..m * k).map(|_| (rng.next_f64() * 2.0 - 1.0) as f32 * 1e3).collect();
+		let phis: Vec<f64> = (0..3 * k).map(|_| rng.next_f64() - 0.5).collect();
+		let mut a = vec![0.0; m];
+		let mut b = vec![0.0; m];
+		kernel::score_rows(&phis[..k], &rows, &mut a);
+		kernel::score_rows_portable(&phis[..k], &rows, &mut b);
+		let direct: Vec<f64> = rows.chunks(k).map(|r| kernel::dot(&phis[..k], r)).collect();
+		assert_eq!(
+			a.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
+			b.iter().map(|x| x.to_bits()).collect::<Vec<_>>()
+		);
+		assert_eq!(
+			a.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
+			direct.iter().map(|x| x.to_bits()).collect::<Vec<_>>()
+		);
+		let mut batch = vec![0.0; 3 * m];
+		kernel::score_rows_batch(&phis, k, &rows, &mut batch);
+		for q in 0..3 {
+			for r in 0..m {
+				assert_eq!(
+					batch[q * m + r].to_bits(),
+					kernel::dot(&phis[q * k..(q + 1) * k], &rows[r * k..(r + 1) * k]).to_bits()
+				);
+			}
+		}
+	}
+}
