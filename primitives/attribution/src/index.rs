@@ -557,4 +557,22 @@ impl Index {
 	) -> Result<Vec<(u32, u32)>, ScoreError> {
 		Ok(shares::shares(&self.score_bytes(query)?, max_entries))
 	}
+
+	/// The bytes an attestor derives from a query: every contribution score as f64
+	/// little-endian bits (`G × 8` bytes), then `u32` count and `(index u32, ppb u32)` pairs
+	/// of [`Index::attribute`]. Identical on every platform (native, wasm).
+	pub fn attestation(&self, query: &[u8], max_entries: usize) -> Result<Vec<u8>, ScoreError> {
+		let scores = self.score_bytes(query)?;
+		let sh = shares::shares(&scores, max_entries);
+		let mut out = Vec::with_capacity(scores.len() * 8 + 4 + sh.len() * 8);
+		for s in &scores {
+			out.extend_from_slice(&s.to_bits().to_le_bytes());
+		}
+		out.extend_from_slice(&(sh.len() as u32).to_le_bytes());
+		for (i, p) in &sh {
+			out.extend_from_slice(&i.to_le_bytes());
+			out.extend_from_slice(&p.to_le_bytes());
+		}
+		Ok(out)
+	}
 }

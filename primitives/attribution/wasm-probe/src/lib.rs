@@ -1,0 +1,97 @@
+//! wasm exports around the no_std core: `alloc(len) -> ptr` and
+//! `attribute(index_ptr, index_len, query_ptr, query_len, max_entries) -> len`, which writes
+//! [`tributary_attribution::index::Index::attestation`] bytes (or an error text prefixed
+//! with 0xff) to a buffer whose address `result_ptr()` returns.
+#![no_std]
+
+extern crate alloc;
+
+use alloc::vec::Vec;
+use core::alloc::{GlobalAlloc, Layout};
+use tributary_attribution::Index;
+
+/// A bump allocator on top of `memory.grow` (never frees; enough for a test module).
+struct Bump;
+
+static mut NEXT: usize = 0;
+
+unsafe impl GlobalAlloc for Bump {
+	unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+		const PAGE: usize = 65536;
+		if NEXT == 0 {
+			NEXT = core::arch::wasm32::memory_size(0) * PAGE;
+		}
+		let start = (NEXT + layout.align() - 1) & !(layout.align() - 1);
+		let end = start + layout.size();
+		let have = core::arch::wasm32::memory_size(0) * PAGE;
+		if end > have {
+			let pages = (end - have).div_ceil(PAGE);
+			if core::arch::wasm32::memory_grow(0, pages) == usize::MAX {
+				return core::ptr::null_mut();
+			}
+		}
+		NEXT = end;
+		start as *mut u8
+	}
+	unsafe fn dealloc(&self, _: *mut u8, _: Layout) {}
+}
+
+#[global_allocator]
+static A: Bump = Bump;
+
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo) -> ! {
+	core::arch::wasm32::unreachable()
+}
+
+static mut RESULT: Vec<u8> = Vec::new();
+
+/// Allocates `len` bytes for the host to write into.
+#[no_mangle]
+pub extern "C" fn alloc(len: usize) -> *mut u8 {
+	let mut v = Vec::<u8>::with_capacity(len.max(1));
+	let p = v.as_mut_ptr();
+	core::mem::forget(v);
+	p
+}
+
+/// Address of the last result.
+#[no_mangle]
+pub extern "C" fn result_ptr() -> *const u8 {
+	#[allow(static_mut_refs)]
+	unsafe {
+		RESULT.as_ptr()
+	}
+}
+
+/// Decodes the index, scores the query, returns the result length.
+///
+/// # Safety
+/// The pointers must address `len` readable bytes.
+#[no_mangle]
+pub unsafe extern "C" fn attribute(ip: *const u8, il: usize, qp: *const u8, ql: usize, max: usize) -> usize {
+	let index = core::slice::from_raw_parts(ip, il);
+	let query = core::slice::from_raw_parts(qp, ql);
+	let out = match Index::decode(index) {
+		Ok(idx) => match idx.attestation(query, max) {
+			Ok(b) => b,
+			Err(e) => error_bytes(&e),
+		},
+		Err(e) => error_bytes(&e),
+	};
+	let n = out.len();
+	#[allow(static_mut_refs)]
+	{
+		RESULT = out;
+	}
+	n
+}
+
+fn error_bytes(e: &dyn core::fmt::Display) -> Vec<u8> {
+	use core::fmt::Write;
+	let mut s = alloc::string::String::new();
+	let _ = write!(s, "{e}");
+	let mut v = alloc::vec![0xff];
+	v.extend_from_slice(s.as_bytes());
+	v
+}
