@@ -59,9 +59,10 @@ impl<'a> Curvature<'a> {
 				let mut h = linalg::chunked_sum(n, p * p, |r| {
 					let mut out = vec![0.0; p * p];
 					let g = &grads[r.start * p..r.end * p];
-					linalg::gemm_tn(1.0, g, r.len(), p, g, p, 0.0, &mut out);
+					linalg::syrk_lower_blocks(g, r.len(), p, &mut out, p);
 					out
 				});
+				linalg::mirror_lower_blocks(&mut h, p);
 				for v in h.iter_mut() {
 					*v /= n as f64;
 				}

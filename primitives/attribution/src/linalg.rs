@@ -102,6 +102,59 @@ pub fn gemm_nt(a: &[f64], m: usize, k: usize, b: &[f64], n: usize, c: &mut [f64]
 	}
 }
 
+/// Lower block triangle of `C += Aᵀ A` for row-major `A` (`r × m`), written into the
+/// row-major `C` (`m × m`, row stride `ldc`). Blocks of 128 columns; blocks strictly
+/// above the diagonal are left untouched (mirror them afterwards): about half the flops
+/// of a full GEMM.
+pub fn syrk_lower_blocks(a: &[f64], r: usize, m: usize, c: &mut [f64], ldc: usize) {
+	assert!(a.len() >= r * m && c.len() >= (m.max(1) - 1) * ldc + m);
+	let bs = 128;
+	let mut i0 = 0;
+	while i0 < m {
+		let bi = bs.min(m - i0);
+		let mut j0 = 0;
+		while j0 <= i0 {
+			let bj = bs.min(m - j0);
+			// SAFETY: every addressed element lies inside `a` / `c` (asserted sizes, block
+			// offsets below m).
+			unsafe {
+				matrixmultiply::dgemm(
+					bi,
+					r,
+					bj,
+					1.0,
+					a.as_ptr().add(i0),
+					1,
+					m as isize,
+					a.as_ptr().add(j0),
+					m as isize,
+					1,
+					1.0,
+					c.as_mut_ptr().add(i0 * ldc + j0),
+					ldc as isize,
+					1,
+				);
+			}
+			j0 += bs;
+		}
+		i0 += bs;
+	}
+}
+
+/// Copies the lower block triangle written by [`syrk_lower_blocks`] (blocks of 128) to
+/// the upper one, making the `m × m` matrix symmetric.
+pub fn mirror_lower_blocks(c: &mut [f64], m: usize) {
+	let bs = 128;
+	for i in 0..m {
+		for j in i + 1..m {
+			// (i, j) is above the diagonal; it was computed if its block is on the diagonal.
+			if i / bs != j / bs {
+				c[i * m + j] = c[j * m + i];
+			}
+		}
+	}
+}
+
 /// The matrix is not positive definite.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct NotPositiveDefinite;

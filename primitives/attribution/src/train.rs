@@ -202,6 +202,17 @@ impl<'a> Problem<'a> {
 				self.curvature(theta, x, &mut lam[t * q * q..(t + 1) * q * q]);
 			}
 			let mut out = vec![0.0; p * p];
+			if q == 1 {
+				// Λ_i ≥ 0: H-part = (√Λ x̃)ᵀ(√Λ x̃), lower block triangle only.
+				for t in 0..rows {
+					let w = lam[t].max(0.0).sqrt();
+					for v in &mut xa[t * d1..(t + 1) * d1] {
+						*v *= w;
+					}
+				}
+				linalg::syrk_lower_blocks(&xa, rows, d1, &mut out, p);
+				return out;
+			}
 			let mut blk = vec![0.0; d1 * d1];
 			let mut xw = vec![0.0; rows * d1];
 			for a in 0..q {
@@ -224,6 +235,9 @@ impl<'a> Problem<'a> {
 			}
 			out
 		});
+		if q == 1 {
+			linalg::mirror_lower_blocks(&mut h, p);
+		}
 		for v in h.iter_mut() {
 			*v /= n as f64;
 		}
