@@ -135,16 +135,16 @@ impl Setup {
 		let targets = self.query_targets(theta);
 		let base = self.query_losses(theta, &targets);
 		let n = self.n();
-		let mut out = vec![vec![0.0; n]; self.m()];
-		for i in 0..n {
-			let rows: Vec<usize> = (0..n).filter(|&j| j != i).collect();
-			let t = self.fit_subset(&rows, theta);
-			let l = self.query_losses(&t, &targets);
-			for q in 0..self.m() {
-				out[q][i] = l[q] - base[q];
-			}
-		}
-		out
+		use rayon::prelude::*;
+		let per_i: Vec<Vec<f64>> = (0..n)
+			.into_par_iter()
+			.map(|i| {
+				let rows: Vec<usize> = (0..n).filter(|&j| j != i).collect();
+				let t = self.fit_subset(&rows, theta);
+				self.query_losses(&t, &targets)
+			})
+			.collect();
+		(0..self.m()).map(|q| per_i.iter().map(|l| l[q] - base[q]).collect()).collect()
 	}
 
 	/// Linear datamodeling score (Park et al. 2023): for `subsets` random halves `S`,

@@ -4,6 +4,7 @@
 use rayon::prelude::*;
 
 /// `C (m×n) = beta·C + alpha·Aᵀ B` with `A` row-major `r×m` and `B` row-major `r×n`.
+#[allow(clippy::too_many_arguments)]
 pub fn gemm_tn(
 	alpha: f64,
 	a: &[f64],
@@ -40,6 +41,7 @@ pub fn gemm_tn(
 }
 
 /// `C (m×n) = beta·C + alpha·A B` with `A` row-major `m×k`, `B` row-major `k×n`.
+#[allow(clippy::too_many_arguments)]
 pub fn gemm_nn(
 	alpha: f64,
 	a: &[f64],
@@ -167,7 +169,7 @@ pub fn cholesky(h: &mut [f64], p: usize) -> Result<(), NotPositiveDefinite> {
 		for t in 0..j {
 			s -= h[j * p + t] * h[j * p + t];
 		}
-		if !(s > 0.0) || !s.is_finite() {
+		if s.is_nan() || s <= 0.0 || !s.is_finite() {
 			return Err(NotPositiveDefinite);
 		}
 		let l = s.sqrt();

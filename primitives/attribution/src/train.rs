@@ -331,7 +331,7 @@ impl<'a> Problem<'a> {
 				break;
 			}
 		}
-		if !(gn < tol.max(1e-6)) {
+		if gn.is_nan() || gn >= tol.max(1e-6) {
 			return Err(TrainError::NotConverged { grad_norm: gn });
 		}
 		Ok(Fit { theta, iterations: it, grad_norm: gn })
