@@ -211,8 +211,11 @@ fn vectors(
 		Curvature::Model { problem, theta }
 	};
 	let (seed, k) = opts.projection;
-	if opts.method == Method::Projected && k == 0 {
-		return Err(BuildError::Invalid("--project must be > 0".into()));
+	if opts.method == Method::Projected && (k == 0 || k as usize > crate::index::MAX_PROJECTION) {
+		return Err(BuildError::Invalid(format!(
+			"--project must be between 1 and {}",
+			crate::index::MAX_PROJECTION
+		)));
 	}
 	let pb = progress_bar(show, 1, "hessian");
 	let solver = Solver::new(opts.method, curvature, (seed, k as usize))?;

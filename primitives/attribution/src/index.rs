@@ -55,6 +55,8 @@ use core::fmt;
 pub const MAGIC: [u8; 8] = *b"TRIBIDX\0";
 /// Current format version.
 pub const VERSION: u16 = 1;
+/// Largest projection dimension an index may declare.
+pub const MAX_PROJECTION: usize = 1 << 16;
 /// Size of the fixed header.
 pub const HEADER_LEN: usize = 68;
 
@@ -423,7 +425,11 @@ impl Index {
 		if projected != (method == Method::Projected) {
 			return Err(DecodeError::BadHeader("projection flag"));
 		}
-		if k == 0 || (!projected && k != grad_dim) || (!projected && seed != 0) {
+		if k == 0
+			|| k > MAX_PROJECTION.max(grad_dim)
+			|| (!projected && k != grad_dim)
+			|| (!projected && seed != 0)
+		{
 			return Err(DecodeError::BadHeader("vector length"));
 		}
 		if !l2.is_finite() || l2 < 0.0 {

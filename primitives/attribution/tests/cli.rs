@@ -348,6 +348,14 @@ fn bad_inputs_fail_cleanly() {
 		&["train", "--data", &data, "--family", "softmax", "--out", &out, "--method", "magic"],
 		"unknown method",
 	);
+	fails(
+		&["train", "--data", &data, "--family", "softmax", "--out", &out, "--project", "0"],
+		"--project",
+	);
+	fails(
+		&["train", "--data", &data, "--family", "softmax", "--out", &out, "--project", "99999999"],
+		"--project",
+	);
 
 	// Queries.
 	let hdr_short = WINE_HEADER.rsplit_once(',').unwrap().0;

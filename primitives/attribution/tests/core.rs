@@ -109,6 +109,11 @@ fn specific_decode_errors() {
 	let mut body = bytes[..bytes.len() - 32].to_vec();
 	body[10] = 77;
 	assert_eq!(Index::decode(&reseal(&body)), Err(DecodeError::UnknownFamily(77)));
+	// A projected index declaring an absurd k is rejected before anything is allocated.
+	let proj = wine_index(Method::Projected, false).encode();
+	let mut body = proj[..proj.len() - 32].to_vec();
+	body[28..32].copy_from_slice(&u32::MAX.to_le_bytes());
+	assert!(Index::decode(&reseal(&body)).is_err());
 	let mut body = bytes[..bytes.len() - 32].to_vec();
 	body.push(0);
 	assert_eq!(Index::decode(&reseal(&body)), Err(DecodeError::TrailingBytes));
