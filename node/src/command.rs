@@ -48,7 +48,7 @@ pub fn run() -> sc_cli::Result<()> {
 	let cli = Cli::from_args();
 
 	match &cli.subcommand {
-		Some(Subcommand::Attribution(cmd)) => tributary_attribution::cli::run(cmd)
+		Some(Subcommand::Attribution(cmd)) => tributary_attribution::cli::run(cmd.clone())
 			.map_err(|e| sc_cli::Error::Input(format!("attribution: {e}"))),
 		Some(Subcommand::Key(cmd)) => cmd.run(&cli),
 		Some(Subcommand::BuildSpec(cmd)) => {
@@ -111,7 +111,7 @@ pub fn run() -> sc_cli::Result<()> {
 			let runner = cli.create_runner(&cli.run)?;
 			runner.run_node_until_exit(|config| async move {
 				use tributary_runtime::opaque::Block;
-				match config.network.network_backend.unwrap_or_default() {
+				match config.network.network_backend {
 					sc_network::config::NetworkBackendType::Libp2p => service::new_full::<
 						sc_network::NetworkWorker<
 							Block,

@@ -32,14 +32,22 @@ np.save(f"{w}/X.npy", X)
 np.save(f"{w}/y.npy", y)
 PY
 echo
-RUST_OUT=$("$BIN" --build "$WORK/X.npy" "$WORK/y.npy")
-echo "$RUST_OUT" | grep '^|'
-NP_OUT=$(python3 scripts/bench/engine_numpy.py "$WORK/X.npy" "$WORK/y.npy" 100)
-RS=$(echo "$RUST_OUT" | awk '/^BUILD_SECONDS/{print $2}')
-NS=$(echo "$NP_OUT" | awk '/^NUMPY_SECONDS/{print $2}')
-NPIT=$(echo "$NP_OUT" | awk '/^NUMPY_ITERATIONS/{print $2, $3, $4}')
-printf '| NumPy/SciPy, same math (%s; BLAS threads: default) | %.2f s |\n' "$NPIT" "$NS"
-awk -v a="$NS" -v b="$RS" 'BEGIN { printf "| ratio NumPy / Rust | %.2fx (> 1: the engine is faster) |\n", a / b }'
+# Alternate the two implementations twice and keep each one's best time, so that both
+# see the same machine load.
+RS=""; NS=""
+for round in 1 2; do
+  RUST_OUT=$("$BIN" --build "$WORK/X.npy" "$WORK/y.npy")
+  NP_OUT=$(python3 scripts/bench/engine_numpy.py "$WORK/X.npy" "$WORK/y.npy" 100)
+  r=$(echo "$RUST_OUT" | awk '/^BUILD_SECONDS/{print $2}')
+  n=$(echo "$NP_OUT" | awk '/^NUMPY_SECONDS/{print $2}')
+  echo "round $round: engine ${r}s, numpy ${n}s" >&2
+  RS=$(awk -v a="$RS" -v b="$r" 'BEGIN { print (a == "" || b < a) ? b : a }')
+  NS=$(awk -v a="$NS" -v b="$n" 'BEGIN { print (a == "" || b < a) ? b : a }')
+done
+NPIT=$(echo "$NP_OUT" | awk '/^NUMPY_ITERATIONS/{print $2, $4}')
+echo "$RUST_OUT" | grep '^|' | sed -E "s/\| [0-9.]+ s \(/| best of 2: ${RS} s (/"
+printf '| NumPy/SciPy, same math (%s Newton iterations, grad norm %s; OpenBLAS, default threads) | best of 2: %.2f s |\n' $NPIT "$NS"
+awk -v a="$NS" -v b="$RS" 'BEGIN { printf "| ratio NumPy / engine | %.2fx (> 1: the engine is faster) |\n", a / b }'
 echo
 echo "Agreement (first values of theta and u):"
 echo "  rust : $(echo "$RUST_OUT" | grep -E '^THETA0') $(echo "$RUST_OUT" | grep -E '^CHECK' | cut -c1-160)"

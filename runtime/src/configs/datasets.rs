@@ -2,7 +2,7 @@
 
 use frame_support::{parameter_types, traits::ConstU32};
 
-use crate::{Balance, Balances, Runtime, RuntimeEvent, RuntimeHoldReason, MILLI_UNIT, UNIT};
+use crate::{Balance, Balances, Runtime, RuntimeHoldReason, MILLI_UNIT, UNIT};
 
 parameter_types! {
 	/// Held from a dataset's owner while the dataset lives (plus the per-byte part).
@@ -14,7 +14,6 @@ parameter_types! {
 }
 
 impl pallet_datasets::Config for Runtime {
-	type RuntimeEvent = RuntimeEvent;
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type DatasetDeposit = DatasetDeposit;
