@@ -30,7 +30,7 @@ export function freePort() {
  * Starts a dev node on free ports and waits until it has produced `minBlocks` blocks.
  * Resolves with `{ api, ws, stop, log }`; `stop()` disconnects and kills the node.
  */
-export async function startDevNode({ minBlocks = 1, timeoutMs = 120000 } = {}) {
+export async function startDevNode({ minBlocks = 1, timeoutMs = 300000 } = {}) {
   const rpcPort = await freePort();
   const p2pPort = await freePort();
   const ws = `ws://127.0.0.1:${rpcPort}`;
