@@ -26,6 +26,21 @@ export function freePort() {
   });
 }
 
+/** Whether the node's RPC server answers `system_health` over HTTP. */
+async function rpcAnswers(port) {
+  try {
+    const res = await fetch(`http://127.0.0.1:${port}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'system_health', params: [] }),
+      signal: AbortSignal.timeout(2000),
+    });
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Starts a dev node on free ports and waits until it has produced `minBlocks` blocks.
  * Resolves with `{ api, ws, stop, log }`; `stop()` disconnects and kills the node.
@@ -60,15 +75,14 @@ export async function startDevNode({ minBlocks = 1, timeoutMs = 300000 } = {}) {
   const deadline = Date.now() + timeoutMs;
   let api = null;
   try {
-    while (!api) {
+    // Poll over plain HTTP until the RPC server answers, then open one WebSocket.
+    for (;;) {
       if (exited) throw new Error(`node exited early (${JSON.stringify(exited)}):\n${log.join('')}`);
       if (Date.now() > deadline) throw new Error(`node RPC did not answer within ${timeoutMs} ms`);
-      try {
-        api = await connect(ws, 5000);
-      } catch {
-        await new Promise((r) => setTimeout(r, 1000));
-      }
+      if (await rpcAnswers(rpcPort)) break;
+      await new Promise((r) => setTimeout(r, 1000));
     }
+    api = await connect(ws, 30000);
     for (;;) {
       const header = await api.rpc.chain.getHeader();
       if (header.number.toNumber() >= minBlocks) break;
