@@ -3,13 +3,13 @@
 use super::*;
 use crate::Pallet as DatasetsPallet;
 use frame_benchmarking::v2::*;
-use frame_support::traits::fungible::Mutate;
+use frame_support::traits::{fungible::Mutate, Get};
 use frame_system::RawOrigin;
 use sp_runtime::traits::{Bounded, Zero};
 
 /// A distinct content hash per `seed`.
 fn hash(seed: u32) -> H256 {
-	H256::from(sp_core::hashing::blake2_256(&seed.to_le_bytes()))
+	H256::from_low_u64_be(seed as u64 + 1)
 }
 
 /// An account with more than enough balance for any deposit.

@@ -1,0 +1,409 @@
+//! The attribution pallet's logic: escrow, attestation, quorum, payout split, timeout.
+
+use alloc::vec::Vec;
+use frame_support::{
+	ensure,
+	pallet_prelude::DispatchResult,
+	traits::{fungible::Mutate, tokens::Preservation, Get},
+};
+use frame_system::pallet_prelude::BlockNumberFor;
+use sp_runtime::{
+	traits::{AccountIdConversion, Saturating, Zero},
+	DispatchError, PerThing, Perbill, SaturatedConversion,
+};
+use tributary_primitives::{
+	traits::{DatasetsInspect, ModelTerms, ModelsInspect, StakingHooks},
+	ContributionRef, InferenceId, ModelId, StakeTarget,
+};
+
+use crate::{
+	result_hash, Attestations, BalanceOf, Config, ContributorEarnings, DatasetRevenue, Deadlines,
+	Developers, Error, Event, Inference, InferenceOf, Inferences, ModelRevenue, NextInferenceId,
+	Pallet, Payout, QueryOf, Totals,
+};
+
+type TermsOf<T> = ModelTerms<<T as frame_system::Config>::AccountId, BalanceOf<T>>;
+
+impl<T: Config> Pallet<T> {
+	/// The escrow account holding the fees of pending inferences.
+	pub fn escrow_account() -> T::AccountId {
+		T::PalletId::get().into_account_truncating()
+	}
+
+	/// Escrows the fee of one inference and records it; returns its id.
+	pub(crate) fn do_settle_inference(
+		payer: &T::AccountId,
+		model: ModelId,
+		query: Vec<u8>,
+		max_fee: BalanceOf<T>,
+	) -> Result<InferenceId, DispatchError> {
+		ensure!(!query.is_empty(), Error::<T>::EmptyQuery);
+		let query: QueryOf<T> = query.try_into().map_err(|_| Error::<T>::QueryTooLong)?;
+		let terms = T::Models::model(model).ok_or(Error::<T>::UnknownModel)?;
+		ensure!(!terms.retired, Error::<T>::ModelRetired);
+		ensure!(terms.fee <= max_fee, Error::<T>::FeeAboveMax);
+		let inference = NextInferenceId::<T>::get();
+		let next = inference.checked_add(1).ok_or(Error::<T>::IdOverflow)?;
+		let deadline =
+			frame_system::Pallet::<T>::block_number().saturating_add(T::AttributionTimeout::get());
+		Deadlines::<T>::try_mutate(deadline, |ids| ids.try_push(inference))
+			.map_err(|_| Error::<T>::TooManyPending)?;
+		if !terms.fee.is_zero() {
+			T::Currency::transfer(
+				payer,
+				&Self::escrow_account(),
+				terms.fee,
+				Preservation::Preserve,
+			)
+			.map_err(|_| Error::<T>::InsufficientBalance)?;
+		}
+		Inferences::<T>::insert(
+			inference,
+			Inference { model, payer: payer.clone(), fee: terms.fee, query, deadline },
+		);
+		NextInferenceId::<T>::put(next);
+		if !Developers::<T>::contains_key(payer) {
+			Developers::<T>::insert(payer, ());
+			Totals::<T>::mutate(|t| t.paying_developers = t.paying_developers.saturating_add(1));
+		}
+		Self::deposit_event(Event::InferenceSubmitted {
+			inference,
+			model,
+			payer: payer.clone(),
+			fee: terms.fee,
+		});
+		Ok(inference)
+	}
+
+	/// Checks an attestor's scores against the rules and the model's datasets.
+	pub(crate) fn validate_scores(
+		scores: &[(ContributionRef, Perbill)],
+		terms: &TermsOf<T>,
+	) -> DispatchResult {
+		ensure!(!scores.is_empty(), Error::<T>::EmptyScores);
+		ensure!(
+			scores.len() as u32 <= T::MaxAttributedContributions::get(),
+			Error::<T>::TooManyScores
+		);
+		let mut total: u64 = 0;
+		let mut previous: Option<ContributionRef> = None;
+		for (contribution, share) in scores {
+			if let Some(p) = previous {
+				ensure!(p < *contribution, Error::<T>::UnsortedScores);
+			}
+			previous = Some(*contribution);
+			ensure!(!share.is_zero(), Error::<T>::ZeroShare);
+			total = total.saturating_add(share.deconstruct() as u64);
+		}
+		ensure!(total == Perbill::ACCURACY as u64, Error::<T>::SharesNotComplete);
+		for (contribution, _) in scores {
+			ensure!(
+				T::Datasets::contribution(*contribution).is_some(),
+				Error::<T>::UnknownContribution
+			);
+			ensure!(
+				terms.datasets.contains(&contribution.dataset),
+				Error::<T>::ContributionNotInModel
+			);
+		}
+		Ok(())
+	}
+
+	pub(crate) fn do_submit_attribution(
+		attestor: T::AccountId,
+		inference: InferenceId,
+		scores: crate::Scores,
+	) -> DispatchResult {
+		ensure!(T::Staking::is_attestor(&attestor), Error::<T>::NotAttestor);
+		let pending = Inferences::<T>::get(inference).ok_or(Error::<T>::UnknownInference)?;
+		let mut attestations = Attestations::<T>::get(inference);
+		ensure!(
+			!attestations.iter().any(|(who, _)| who == &attestor),
+			Error::<T>::AlreadySubmitted
+		);
+		let terms = T::Models::model(pending.model).ok_or(Error::<T>::UnknownModel)?;
+		Self::validate_scores(&scores, &terms)?;
+		let hash = result_hash(&scores);
+		attestations
+			.try_push((attestor.clone(), hash))
+			.map_err(|_| Error::<T>::TooManyAttestations)?;
+		Self::deposit_event(Event::AttributionSubmitted { inference, attestor, result_hash: hash });
+
+		let agreeing = attestations.iter().filter(|(_, h)| *h == hash).count() as u32;
+		if agreeing < T::AttestationQuorum::get() {
+			Attestations::<T>::insert(inference, attestations);
+			return Ok(());
+		}
+		let (winners, dissenters): (Vec<_>, Vec<_>) =
+			attestations.into_iter().partition(|(_, h)| *h == hash);
+		let winners: Vec<T::AccountId> = winners.into_iter().map(|(who, _)| who).collect();
+		let dissenters: Vec<T::AccountId> = dissenters.into_iter().map(|(who, _)| who).collect();
+		if !dissenters.is_empty() {
+			Self::deposit_event(Event::AttestorsDissented { inference, attestors: dissenters });
+		}
+		let allocation: Vec<(ContributionRef, T::AccountId, Perbill)> = scores
+			.iter()
+			.filter_map(|(c, share)| {
+				T::Datasets::contribution(*c).map(|(account, _)| (*c, account, *share))
+			})
+			.collect();
+		Self::pay_out(inference, &pending, &terms, &winners, Allocation::Shares(allocation));
+		Ok(())
+	}
+
+	/// Settles, by declared record counts, the pending inferences due at `now`; returns how
+	/// many it settled.
+	pub(crate) fn settle_expired(now: BlockNumberFor<T>) -> u32 {
+		let due = Deadlines::<T>::take(now);
+		let mut settled = 0u32;
+		for inference in due {
+			let Some(pending) = Inferences::<T>::get(inference) else { continue };
+			let Some(terms) = T::Models::model(pending.model) else { continue };
+			let mut records: Vec<(ContributionRef, T::AccountId, u32)> = Vec::new();
+			let cap = T::MaxFallbackContributions::get() as usize;
+			'datasets: for dataset in &terms.datasets {
+				for share in T::Datasets::contributions(*dataset) {
+					if records.len() >= cap {
+						break 'datasets;
+					}
+					records.push((share.contribution, share.contributor, share.records));
+				}
+			}
+			Self::pay_out(inference, &pending, &terms, &[], Allocation::Records(records));
+			Self::deposit_event(Event::InferenceSettledWithoutAttribution { inference });
+			settled = settled.saturating_add(1);
+		}
+		settled
+	}
+
+	/// Transfers `amount` from escrow to `to`, or to the protocol account if `to` cannot be
+	/// credited (below the existential deposit of an account that does not exist). Returns
+	/// whether `to` itself received it.
+	fn pay(to: &T::AccountId, amount: BalanceOf<T>) -> bool {
+		if amount.is_zero() {
+			return true;
+		}
+		let escrow = Self::escrow_account();
+		if T::Currency::transfer(&escrow, to, amount, Preservation::Preserve).is_ok() {
+			return true;
+		}
+		let protocol = T::ProtocolAccount::get();
+		if T::Currency::transfer(&escrow, &protocol, amount, Preservation::Preserve).is_err() {
+			log::error!(
+				target: "runtime::attribution",
+				"payout of {:?} could not be made to the protocol account",
+				amount
+			);
+		}
+		false
+	}
+
+	/// Splits the escrowed fee of `inference`, pays everyone and removes the inference.
+	///
+	/// Every unit of the fee leaves the escrow exactly once: to its recipient, or to the
+	/// protocol account when the recipient cannot be credited; rounding dust goes to the
+	/// protocol account. `to_protocol` is the fee less what reached contributors, the model
+	/// owner(s) and the stakers.
+	fn pay_out(
+		inference: InferenceId,
+		pending: &InferenceOf<T>,
+		terms: &TermsOf<T>,
+		attestors: &[T::AccountId],
+		allocation: Allocation<T>,
+	) {
+		let fee = pending.fee;
+		let mut payout = Payout::<BalanceOf<T>>::default();
+
+		// 1. The protocol's cut; the quorum's attestors share part of it.
+		let protocol_cut = T::ProtocolShare::get().mul_floor(fee);
+		let mut to_protocol_account = protocol_cut;
+		if !attestors.is_empty() {
+			let pool = T::AttestorRewardShare::get().mul_floor(protocol_cut);
+			let each = pool / (attestors.len() as u32).into();
+			if !each.is_zero() {
+				for attestor in attestors {
+					Self::pay(attestor, each);
+					to_protocol_account = to_protocol_account.saturating_sub(each);
+				}
+				Self::deposit_event(Event::AttestorsRewarded {
+					inference,
+					attestors: attestors.to_vec(),
+					each,
+				});
+			}
+		}
+
+		// 2. The model's split of the remainder (each part rounded down; dust to protocol).
+		let remainder = fee.saturating_sub(protocol_cut);
+		let mut owner_part = terms.split.model_owner.mul_floor(remainder);
+		let stakers_part = terms.split.stakers.mul_floor(remainder);
+		let contributors_part = terms.split.contributors.mul_floor(remainder);
+		let dust = remainder
+			.saturating_sub(owner_part)
+			.saturating_sub(stakers_part)
+			.saturating_sub(contributors_part);
+		to_protocol_account = to_protocol_account.saturating_add(dust);
+
+		// Stakers: an O(1) credit to the model's pool; without stake the owner takes it.
+		if !stakers_part.is_zero() {
+			match T::Staking::reward_stakers(StakeTarget::Model(pending.model), stakers_part) {
+				Ok(()) => {
+					if Self::pay(&T::Staking::reward_account(), stakers_part) {
+						payout.to_stakers = stakers_part;
+					}
+				}
+				Err(amount) => owner_part = owner_part.saturating_add(amount),
+			}
+		}
+
+		// Model owner, less the lineage share to the base model's owner.
+		let base_owner =
+			terms.base.and_then(|base| T::Models::model(base).map(|m| (base, m.owner)));
+		if let Some((base, account)) = base_owner {
+			let amount = T::LineageShare::get().mul_floor(owner_part);
+			if !amount.is_zero() {
+				owner_part = owner_part.saturating_sub(amount);
+				if Self::pay(&account, amount) {
+					payout.to_model_owner = payout.to_model_owner.saturating_add(amount);
+					Self::deposit_event(Event::LineagePaid { inference, base, account, amount });
+				}
+			}
+		}
+		if Self::pay(&terms.owner, owner_part) {
+			payout.to_model_owner = payout.to_model_owner.saturating_add(owner_part);
+		}
+
+		// Contributors, by attested shares or declared records.
+		let amounts = allocation.amounts(contributors_part);
+		let allocated =
+			amounts.iter().fold(BalanceOf::<T>::zero(), |acc, (_, _, a)| acc.saturating_add(*a));
+		to_protocol_account =
+			to_protocol_account.saturating_add(contributors_part.saturating_sub(allocated));
+		for (contribution, account, amount) in amounts {
+			if amount.is_zero() || !Self::pay(&account, amount) {
+				continue;
+			}
+			payout.to_contributors = payout.to_contributors.saturating_add(amount);
+			let before = ContributorEarnings::<T>::get(&account);
+			if before.is_zero() {
+				Totals::<T>::mutate(|t| {
+					t.earning_contributors = t.earning_contributors.saturating_add(1)
+				});
+			}
+			ContributorEarnings::<T>::insert(&account, before.saturating_add(amount));
+			DatasetRevenue::<T>::mutate(contribution.dataset, |r| *r = r.saturating_add(amount));
+			Self::deposit_event(Event::ContributorPaid {
+				inference,
+				dataset: contribution.dataset,
+				contribution: contribution.contribution,
+				account,
+				amount,
+			});
+		}
+
+		// 3. The protocol account's part, dust included.
+		Self::pay(&T::ProtocolAccount::get(), to_protocol_account);
+		payout.to_protocol = fee
+			.saturating_sub(payout.to_contributors)
+			.saturating_sub(payout.to_model_owner)
+			.saturating_sub(payout.to_stakers);
+
+		ModelRevenue::<T>::mutate(pending.model, |r| *r = r.saturating_add(fee));
+		Totals::<T>::mutate(|t| {
+			t.fees_settled = t.fees_settled.saturating_add(fee);
+			t.paid_to_contributors = t.paid_to_contributors.saturating_add(payout.to_contributors);
+			t.inferences_settled = t.inferences_settled.saturating_add(1);
+			if attestors.is_empty() {
+				t.settled_without_attribution = t.settled_without_attribution.saturating_add(1);
+			}
+		});
+		Inferences::<T>::remove(inference);
+		Attestations::<T>::remove(inference);
+		Self::deposit_event(Event::InferenceSettled {
+			inference,
+			to_contributors: payout.to_contributors,
+			to_model_owner: payout.to_model_owner,
+			to_stakers: payout.to_stakers,
+			to_protocol: payout.to_protocol,
+		});
+	}
+
+	/// The pending inferences (id, model, query), for attestors and clients.
+	pub fn pending_inferences() -> Vec<(InferenceId, ModelId, Vec<u8>)> {
+		Inferences::<T>::iter().map(|(id, i)| (id, i.model, i.query.into_inner())).collect()
+	}
+
+	/// Checks the pallet's invariants:
+	/// - the escrow holds at least the fees of all pending inferences;
+	/// - every pending inference is listed in its deadline block, and ids are below
+	///   `NextInferenceId`;
+	/// - attestations exist only for pending inferences and never exceed the bound;
+	/// - `paying_developers` counts exactly the `Developers` entries.
+	#[cfg(any(feature = "try-runtime", test))]
+	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
+		use frame_support::traits::fungible::Inspect;
+		let next = NextInferenceId::<T>::get();
+		let mut pending = BalanceOf::<T>::zero();
+		for (id, inference) in Inferences::<T>::iter() {
+			ensure!(id < next, "inference id at or above NextInferenceId");
+			ensure!(
+				Deadlines::<T>::get(inference.deadline).contains(&id),
+				"pending inference missing from its deadline block"
+			);
+			pending = pending.saturating_add(inference.fee);
+		}
+		ensure!(
+			T::Currency::balance(&Self::escrow_account()) >= pending,
+			"escrow holds less than the pending fees"
+		);
+		for (id, _) in Attestations::<T>::iter() {
+			ensure!(Inferences::<T>::contains_key(id), "attestations for a settled inference");
+		}
+		ensure!(
+			Developers::<T>::iter().count() as u64 == Totals::<T>::get().paying_developers,
+			"paying developer count mismatch"
+		);
+		Ok(())
+	}
+}
+
+/// How the contributors' part of a fee is allocated.
+pub(crate) enum Allocation<T: Config> {
+	/// By attested shares.
+	Shares(Vec<(ContributionRef, T::AccountId, Perbill)>),
+	/// By declared record counts (the timeout fallback).
+	Records(Vec<(ContributionRef, T::AccountId, u32)>),
+}
+
+impl<T: Config> Allocation<T> {
+	/// Each contribution's amount of `total`, rounding down (the sum never exceeds `total`).
+	fn amounts(self, total: BalanceOf<T>) -> Vec<(ContributionRef, T::AccountId, BalanceOf<T>)> {
+		match self {
+			Allocation::Shares(shares) => shares
+				.into_iter()
+				.map(|(c, account, share)| (c, account, share.mul_floor(total)))
+				.collect(),
+			Allocation::Records(records) => {
+				let sum: u64 = records.iter().map(|(_, _, r)| *r as u64).sum();
+				if sum == 0 {
+					return Vec::new();
+				}
+				records
+					.into_iter()
+					.map(|(c, account, r)| {
+						// total × r / sum, rounded down, in 128-bit arithmetic.
+						let amount =
+							sp_runtime::helpers_128bit::multiply_by_rational_with_rounding(
+								total.saturated_into::<u128>(),
+								r as u128,
+								sum as u128,
+								sp_runtime::Rounding::Down,
+							)
+							.unwrap_or(0);
+						(c, account, amount.saturated_into::<BalanceOf<T>>())
+					})
+					.collect()
+			}
+		}
+	}
+}

@@ -1,0 +1,306 @@
+//! Test runtime for `pallet_attribution`, with in-memory doubles of the dataset registry,
+//! the model registry and the staking pallet.
+
+use crate as pallet_attribution;
+use core::cell::RefCell;
+use frame_support::{
+	derive_impl, parameter_types,
+	traits::{ConstU32, ConstU64},
+	PalletId,
+};
+use sp_core::H256;
+use sp_runtime::{BuildStorage, Perbill};
+use std::collections::{BTreeMap, BTreeSet};
+use tributary_primitives::{
+	traits::{
+		ContributionShare, DatasetUseError, DatasetsInspect, ModelTerms, ModelsInspect,
+		StakingHooks,
+	},
+	ContributionId, ContributionRef, DatasetId, ModelId, RewardSplit, StakeTarget,
+};
+
+type Block = frame_system::mocking::MockBlock<Test>;
+
+/// The mock's account id.
+pub type AccountId = u64;
+/// The mock's balance type.
+pub type Balance = u64;
+
+frame_support::construct_runtime!(
+	pub enum Test {
+		System: frame_system,
+		Balances: pallet_balances,
+		Attribution: pallet_attribution,
+	}
+);
+
+#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+impl frame_system::Config for Test {
+	type Block = Block;
+	type AccountData = pallet_balances::AccountData<Balance>;
+}
+
+/// The existential deposit of the mock.
+pub const ED: Balance = 5;
+
+#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+impl pallet_balances::Config for Test {
+	type AccountStore = System;
+	type ExistentialDeposit = ConstU64<ED>;
+}
+
+/// The protocol account.
+pub const PROTOCOL: AccountId = 1000;
+/// The stakers' reward account of the staking double.
+pub const REWARDS: AccountId = 1001;
+/// The maximum number of scores per result in the mock.
+pub const MAX_SCORES: u32 = 16;
+/// Blocks until an inference without quorum is settled by records.
+pub const TIMEOUT: u64 = 10;
+
+parameter_types! {
+	pub const AttributionPalletId: PalletId = PalletId(*b"trb/attr");
+	pub const Protocol: AccountId = PROTOCOL;
+	pub const ProtocolShare: Perbill = Perbill::from_percent(5);
+	pub const AttestorRewardShare: Perbill = Perbill::from_percent(40);
+	pub const LineageShare: Perbill = Perbill::from_percent(10);
+}
+
+impl pallet_attribution::Config for Test {
+	type Currency = Balances;
+	type Datasets = MockDatasets;
+	type Models = MockModels;
+	type Staking = MockStaking;
+	type PalletId = AttributionPalletId;
+	type ProtocolAccount = Protocol;
+	type ProtocolShare = ProtocolShare;
+	type AttestorRewardShare = AttestorRewardShare;
+	type LineageShare = LineageShare;
+	type AttestationQuorum = ConstU32<2>;
+	type AttributionTimeout = ConstU64<TIMEOUT>;
+	type MaxQueryLen = ConstU32<64>;
+	type MaxAttributedContributions = ConstU32<MAX_SCORES>;
+	type MaxAttestors = ConstU32<4>;
+	type MaxBatch = ConstU32<4>;
+	type MaxPendingPerBlock = ConstU32<8>;
+	type MaxFallbackContributions = ConstU32<64>;
+	type WeightInfo = ();
+}
+
+thread_local! {
+	static CONTRIBUTIONS: RefCell<BTreeMap<ContributionRef, (AccountId, u32)>> =
+		RefCell::new(BTreeMap::new());
+	static MODELS: RefCell<BTreeMap<ModelId, ModelTerms<AccountId, Balance>>> =
+		RefCell::new(BTreeMap::new());
+	static ATTESTORS: RefCell<BTreeSet<AccountId>> = RefCell::new(BTreeSet::new());
+	static STAKED_MODELS: RefCell<BTreeSet<ModelId>> = RefCell::new(BTreeSet::new());
+	static STAKER_REWARDS: RefCell<BTreeMap<ModelId, Balance>> = RefCell::new(BTreeMap::new());
+}
+
+/// The dataset registry double.
+pub struct MockDatasets;
+impl MockDatasets {
+	/// Adds a contribution paid to `account` with `records` records.
+	pub fn add(dataset: DatasetId, contribution: ContributionId, account: AccountId, records: u32) {
+		CONTRIBUTIONS.with(|c| {
+			c.borrow_mut().insert(ContributionRef::new(dataset, contribution), (account, records))
+		});
+	}
+}
+impl DatasetsInspect<AccountId> for MockDatasets {
+	fn check_model_use(_: DatasetId, _: ModelId, _: bool) -> Result<(), DatasetUseError> {
+		Ok(())
+	}
+	fn dataset_owner(_: DatasetId) -> Option<AccountId> {
+		None
+	}
+	fn contribution(c: ContributionRef) -> Option<(AccountId, u32)> {
+		CONTRIBUTIONS.with(|m| m.borrow().get(&c).copied())
+	}
+	fn contributions(dataset: DatasetId) -> Vec<ContributionShare<AccountId>> {
+		CONTRIBUTIONS.with(|m| {
+			m.borrow()
+				.iter()
+				.filter(|(c, _)| c.dataset == dataset)
+				.map(|(c, (a, r))| ContributionShare {
+					contribution: *c,
+					contributor: *a,
+					records: *r,
+				})
+				.collect()
+		})
+	}
+	fn contribution_count(dataset: DatasetId) -> ContributionId {
+		Self::contributions(dataset).len() as u32
+	}
+}
+
+/// The model registry double.
+pub struct MockModels;
+impl MockModels {
+	/// Registers `model` with the given terms.
+	pub fn add(
+		model: ModelId,
+		owner: AccountId,
+		fee: Balance,
+		split: RewardSplit,
+		datasets: Vec<DatasetId>,
+		base: Option<ModelId>,
+	) {
+		MODELS.with(|m| {
+			m.borrow_mut().insert(
+				model,
+				ModelTerms {
+					owner,
+					fee,
+					split,
+					datasets,
+					base,
+					index_hash: H256::repeat_byte(model as u8),
+					retired: false,
+				},
+			)
+		});
+	}
+	/// Retires `model`.
+	pub fn retire(model: ModelId) {
+		MODELS.with(|m| m.borrow_mut().get_mut(&model).map(|t| t.retired = true));
+	}
+}
+impl ModelsInspect<AccountId, Balance> for MockModels {
+	fn model(model: ModelId) -> Option<ModelTerms<AccountId, Balance>> {
+		MODELS.with(|m| m.borrow().get(&model).cloned())
+	}
+}
+
+/// The staking double: a set of attestors, models with stake, credited rewards.
+pub struct MockStaking;
+impl MockStaking {
+	/// Bonds `who` as an attestor.
+	pub fn bond(who: AccountId) {
+		ATTESTORS.with(|a| a.borrow_mut().insert(who));
+	}
+	/// Puts stake on `model`.
+	pub fn stake_on(model: ModelId) {
+		STAKED_MODELS.with(|s| s.borrow_mut().insert(model));
+	}
+	/// Rewards credited to the stakers of `model`.
+	pub fn credited(model: ModelId) -> Balance {
+		STAKER_REWARDS.with(|r| r.borrow().get(&model).copied().unwrap_or(0))
+	}
+}
+impl StakingHooks<AccountId, Balance> for MockStaking {
+	fn reward_account() -> AccountId {
+		REWARDS
+	}
+	fn reward_stakers(target: StakeTarget, amount: Balance) -> Result<(), Balance> {
+		let StakeTarget::Model(model) = target else { return Err(amount) };
+		if !STAKED_MODELS.with(|s| s.borrow().contains(&model)) {
+			return Err(amount);
+		}
+		STAKER_REWARDS.with(|r| *r.borrow_mut().entry(model).or_default() += amount);
+		Ok(())
+	}
+	fn is_attestor(who: &AccountId) -> bool {
+		ATTESTORS.with(|a| a.borrow().contains(who))
+	}
+}
+
+/// The developer who pays for inferences.
+pub const DEV: AccountId = 1;
+/// A developer without funds.
+pub const BROKE: AccountId = 2;
+/// The model owner.
+pub const OWNER: AccountId = 10;
+/// The base model's owner.
+pub const BASE_OWNER: AccountId = 11;
+/// Attestors.
+pub const ATT1: AccountId = 21;
+/// Attestors.
+pub const ATT2: AccountId = 22;
+/// Attestors.
+pub const ATT3: AccountId = 23;
+/// Contributors.
+pub const C1: AccountId = 31;
+/// Contributors.
+pub const C2: AccountId = 32;
+/// Contributors (a fresh account with no balance).
+pub const C3: AccountId = 33;
+/// A contributor of a dataset outside the model.
+pub const OUTSIDER: AccountId = 40;
+
+/// The standard split: 20% owner, 10% stakers, 70% contributors.
+pub fn split() -> RewardSplit {
+	RewardSplit {
+		model_owner: Perbill::from_percent(20),
+		stakers: Perbill::from_percent(10),
+		contributors: Perbill::from_percent(70),
+	}
+}
+
+/// The world of the tests: model 0 (fee 1_000, datasets 0 and 1, base model 1), model 1
+/// (the base), model 2 (retired); contributions 0:0 (C1, 10 records), 0:1 (C2, 30), 1:0 (C3,
+/// 60), 5:0 (OUTSIDER); attestors ATT1..ATT3.
+pub fn new_test_ext() -> sp_io::TestExternalities {
+	let mut t = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+	let escrow = crate::Pallet::<Test>::escrow_account();
+	pallet_balances::GenesisConfig::<Test> {
+		balances: vec![
+			(DEV, 1_000_000),
+			(BROKE, 10),
+			(OWNER, 100),
+			(BASE_OWNER, 100),
+			(ATT1, 100),
+			(ATT2, 100),
+			(ATT3, 100),
+			(C1, 100),
+			(C2, 100),
+			(OUTSIDER, 100),
+			(PROTOCOL, ED),
+			(REWARDS, ED),
+			(escrow, ED),
+		],
+		..Default::default()
+	}
+	.assimilate_storage(&mut t)
+	.unwrap();
+	let mut ext = sp_io::TestExternalities::new(t);
+	ext.execute_with(|| {
+		System::set_block_number(1);
+		CONTRIBUTIONS.with(|c| c.borrow_mut().clear());
+		MODELS.with(|m| m.borrow_mut().clear());
+		ATTESTORS.with(|a| a.borrow_mut().clear());
+		STAKED_MODELS.with(|s| s.borrow_mut().clear());
+		STAKER_REWARDS.with(|r| r.borrow_mut().clear());
+		MockDatasets::add(0, 0, C1, 10);
+		MockDatasets::add(0, 1, C2, 30);
+		MockDatasets::add(1, 0, C3, 60);
+		MockDatasets::add(5, 0, OUTSIDER, 5);
+		MockModels::add(1, BASE_OWNER, 100, split(), vec![0], None);
+		MockModels::add(0, OWNER, 1_000, split(), vec![0, 1], Some(1));
+		MockModels::add(2, OWNER, 1_000, split(), vec![0], None);
+		MockModels::retire(2);
+		for a in [ATT1, ATT2, ATT3] {
+			MockStaking::bond(a);
+		}
+	});
+	ext
+}
+
+/// Runs `test` in fresh externalities, then checks the pallet's invariants.
+pub fn build_and_execute(test: impl FnOnce()) {
+	new_test_ext().execute_with(|| {
+		test();
+		Attribution::do_try_state().expect("invariants hold after the test");
+	});
+}
+
+/// Advances to block `n`, running the pallet's `on_initialize` on the way.
+pub fn run_to_block(n: u64) {
+	use frame_support::traits::Hooks;
+	while System::block_number() < n {
+		let next = System::block_number() + 1;
+		System::set_block_number(next);
+		Attribution::on_initialize(next);
+	}
+}

@@ -1,0 +1,462 @@
+//! Unit and property tests of settlement: escrow, attestation rules, quorum payouts, the
+//! timeout split, and conservation of every escrowed unit.
+
+use crate::{
+	mock::*, result_hash, Attestations, Deadlines, Error, Event, Inferences, Scores, Totals,
+};
+use frame_support::{
+	assert_noop, assert_ok,
+	traits::{fungible::Inspect, Currency},
+};
+use sp_runtime::{DispatchError, Perbill};
+use tributary_primitives::ContributionRef;
+
+fn c(dataset: u32, contribution: u32) -> ContributionRef {
+	ContributionRef::new(dataset, contribution)
+}
+
+fn half_half() -> Scores {
+	vec![(c(0, 0), Perbill::from_percent(50)), (c(1, 0), Perbill::from_percent(50))]
+}
+
+fn query() -> Vec<u8> {
+	b"alcohol,malic_acid\n13.2,1.78\n".to_vec()
+}
+
+fn free(who: AccountId) -> Balance {
+	Balances::balance(&who)
+}
+
+fn escrow() -> Balance {
+	free(Attribution::escrow_account())
+}
+
+/// Every account the tests touch, with its balance.
+fn all_balances() -> Vec<Balance> {
+	[DEV, BROKE, OWNER, BASE_OWNER, ATT1, ATT2, ATT3, C1, C2, C3, OUTSIDER, PROTOCOL, REWARDS]
+		.iter()
+		.map(|a| free(*a))
+		.chain([escrow()])
+		.collect()
+}
+
+macro_rules! assert_fails_unchanged {
+	($call:expr, $err:expr) => {{
+		let before = all_balances();
+		assert_noop!($call, $err);
+		assert_eq!(all_balances(), before, "balances changed by a failed call");
+	}};
+}
+
+fn settle(model: u32) -> u64 {
+	let id = crate::NextInferenceId::<Test>::get();
+	assert_ok!(Attribution::settle_inference(RuntimeOrigin::signed(DEV), model, query(), 10_000));
+	id
+}
+
+// ---------------------------------------------------------------- settle_inference
+
+#[test]
+fn settle_inference_escrows_the_fee() {
+	build_and_execute(|| {
+		let id = settle(0);
+		assert_eq!(escrow(), ED + 1_000);
+		assert_eq!(free(DEV), 1_000_000 - 1_000);
+		let pending = Inferences::<Test>::get(id).expect("pending");
+		assert_eq!((pending.model, pending.payer, pending.fee), (0, DEV, 1_000));
+		assert_eq!(pending.query.to_vec(), query());
+		assert_eq!(pending.deadline, 1 + TIMEOUT);
+		assert!(Deadlines::<Test>::get(1 + TIMEOUT).contains(&id));
+		System::assert_last_event(
+			Event::InferenceSubmitted { inference: id, model: 0, payer: DEV, fee: 1_000 }.into(),
+		);
+		assert_eq!(Totals::<Test>::get().paying_developers, 1);
+		settle(0);
+		assert_eq!(Totals::<Test>::get().paying_developers, 1, "a developer counts once");
+	});
+}
+
+#[test]
+fn settle_inference_rejects_bad_input_without_changes() {
+	build_and_execute(|| {
+		let dev = RuntimeOrigin::signed(DEV);
+		assert_fails_unchanged!(
+			Attribution::settle_inference(dev.clone(), 9, query(), 10_000),
+			Error::<Test>::UnknownModel
+		);
+		assert_fails_unchanged!(
+			Attribution::settle_inference(dev.clone(), 2, query(), 10_000),
+			Error::<Test>::ModelRetired
+		);
+		assert_fails_unchanged!(
+			Attribution::settle_inference(dev.clone(), 0, query(), 999),
+			Error::<Test>::FeeAboveMax
+		);
+		assert_fails_unchanged!(
+			Attribution::settle_inference(dev.clone(), 0, vec![], 10_000),
+			Error::<Test>::EmptyQuery
+		);
+		assert_fails_unchanged!(
+			Attribution::settle_inference(dev.clone(), 0, vec![b'q'; 65], 10_000),
+			Error::<Test>::QueryTooLong
+		);
+		assert_fails_unchanged!(
+			Attribution::settle_inference(RuntimeOrigin::signed(BROKE), 0, query(), 10_000),
+			Error::<Test>::InsufficientBalance
+		);
+		assert_fails_unchanged!(
+			Attribution::settle_inference(RuntimeOrigin::none(), 0, query(), 10_000),
+			DispatchError::BadOrigin
+		);
+		for _ in 0..8 {
+			settle(0);
+		}
+		assert_fails_unchanged!(
+			Attribution::settle_inference(dev, 0, query(), 10_000),
+			Error::<Test>::TooManyPending
+		);
+	});
+}
+
+#[test]
+fn batches_settle_all_or_nothing() {
+	build_and_execute(|| {
+		let dev = RuntimeOrigin::signed(DEV);
+		assert_ok!(Attribution::settle_inferences(
+			dev.clone(),
+			vec![(0, query(), 1_000), (1, query(), 100)]
+		));
+		assert_eq!(escrow(), ED + 1_100);
+		assert_eq!(crate::NextInferenceId::<Test>::get(), 2);
+		assert_fails_unchanged!(
+			Attribution::settle_inferences(dev.clone(), vec![(0, query(), 1_000), (9, query(), 1)]),
+			Error::<Test>::UnknownModel
+		);
+		assert_fails_unchanged!(
+			Attribution::settle_inferences(dev.clone(), vec![]),
+			Error::<Test>::BadBatch
+		);
+		assert_fails_unchanged!(
+			Attribution::settle_inferences(dev, vec![(0, query(), 1_000); 5]),
+			Error::<Test>::BadBatch
+		);
+	});
+}
+
+// ---------------------------------------------------------------- submit_attribution
+
+#[test]
+fn submit_attribution_rejects_bad_scores_without_changes() {
+	build_and_execute(|| {
+		let id = settle(0);
+		let att = RuntimeOrigin::signed(ATT1);
+		let p = Perbill::from_percent;
+		let cases: Vec<(Scores, Error<Test>)> = vec![
+			(vec![], Error::<Test>::EmptyScores),
+			(
+				(0..17).map(|i| (c(0, i), Perbill::from_parts(1))).collect(),
+				Error::<Test>::TooManyScores,
+			),
+			(vec![(c(1, 0), p(50)), (c(0, 0), p(50))], Error::<Test>::UnsortedScores),
+			(vec![(c(0, 0), p(50)), (c(0, 0), p(50))], Error::<Test>::UnsortedScores),
+			(vec![(c(0, 0), p(0)), (c(1, 0), p(100))], Error::<Test>::ZeroShare),
+			(vec![(c(0, 0), p(50)), (c(1, 0), p(49))], Error::<Test>::SharesNotComplete),
+			(vec![(c(0, 0), p(50)), (c(0, 9), p(50))], Error::<Test>::UnknownContribution),
+			(vec![(c(0, 0), p(50)), (c(5, 0), p(50))], Error::<Test>::ContributionNotInModel),
+		];
+		for (scores, error) in cases {
+			assert_fails_unchanged!(
+				Attribution::submit_attribution(att.clone(), id, scores),
+				error
+			);
+		}
+		assert_fails_unchanged!(
+			Attribution::submit_attribution(RuntimeOrigin::signed(DEV), id, half_half()),
+			Error::<Test>::NotAttestor
+		);
+		assert_fails_unchanged!(
+			Attribution::submit_attribution(att.clone(), 99, half_half()),
+			Error::<Test>::UnknownInference
+		);
+		assert_ok!(Attribution::submit_attribution(att.clone(), id, half_half()));
+		assert_fails_unchanged!(
+			Attribution::submit_attribution(att, id, half_half()),
+			Error::<Test>::AlreadySubmitted
+		);
+	});
+}
+
+#[test]
+fn a_single_attestation_records_without_paying() {
+	build_and_execute(|| {
+		let id = settle(0);
+		assert_ok!(Attribution::submit_attribution(RuntimeOrigin::signed(ATT1), id, half_half()));
+		System::assert_last_event(
+			Event::AttributionSubmitted {
+				inference: id,
+				attestor: ATT1,
+				result_hash: result_hash(&half_half()),
+			}
+			.into(),
+		);
+		assert_eq!(Attestations::<Test>::get(id).len(), 1);
+		assert!(Inferences::<Test>::contains_key(id));
+		assert_eq!(escrow(), ED + 1_000);
+	});
+}
+
+#[test]
+fn quorum_pays_everyone_exactly() {
+	build_and_execute(|| {
+		let id = settle(0);
+		let before = all_balances();
+		assert_ok!(Attribution::submit_attribution(RuntimeOrigin::signed(ATT3), id, {
+			vec![(c(0, 0), Perbill::from_percent(100))]
+		}));
+		assert_ok!(Attribution::submit_attribution(RuntimeOrigin::signed(ATT1), id, half_half()));
+		assert_ok!(Attribution::submit_attribution(RuntimeOrigin::signed(ATT2), id, half_half()));
+		// fee 1000: protocol 5% = 50, of which 40% = 20 to the two attestors (10 each);
+		// remainder 950: owner 190 + stakers 95 (no stake: to the owner) = 285, lineage 10%
+		// of it = 28 to the base owner; contributors 665 → 332 + 332, 1 of dust.
+		assert_eq!(free(ATT1), 110);
+		assert_eq!(free(ATT2), 110);
+		assert_eq!(free(ATT3), 100, "dissenter unpaid");
+		assert_eq!(free(BASE_OWNER), 128);
+		assert_eq!(free(OWNER), 100 + 257);
+		assert_eq!(free(C1), 100 + 332);
+		assert_eq!(free(C3), 332);
+		assert_eq!(free(C2), 100, "unattributed contributor unpaid");
+		assert_eq!(free(PROTOCOL), ED + 31);
+		assert_eq!(escrow(), ED);
+		System::assert_has_event(
+			Event::InferenceSettled {
+				inference: id,
+				to_contributors: 664,
+				to_model_owner: 285,
+				to_stakers: 0,
+				to_protocol: 51,
+			}
+			.into(),
+		);
+		System::assert_has_event(
+			Event::AttestorsDissented { inference: id, attestors: vec![ATT3] }.into(),
+		);
+		System::assert_has_event(
+			Event::ContributorPaid {
+				inference: id,
+				dataset: 1,
+				contribution: 0,
+				account: C3,
+				amount: 332,
+			}
+			.into(),
+		);
+		assert!(!Inferences::<Test>::contains_key(id), "settled inferences are pruned");
+		assert!(Attestations::<Test>::get(id).is_empty());
+		let after = all_balances();
+		assert_eq!(before.iter().sum::<Balance>(), after.iter().sum::<Balance>());
+		let totals = Totals::<Test>::get();
+		assert_eq!((totals.fees_settled, totals.paid_to_contributors), (1_000, 664));
+		assert_eq!(totals.earning_contributors, 2);
+		assert_eq!(crate::ContributorEarnings::<Test>::get(C3), 332);
+		assert_eq!(crate::ModelRevenue::<Test>::get(0), 1_000);
+		assert_eq!(crate::DatasetRevenue::<Test>::get(0), 332);
+		// Late attestations find nothing to attest.
+		assert_noop!(
+			Attribution::submit_attribution(RuntimeOrigin::signed(ATT3), id, half_half()),
+			Error::<Test>::UnknownInference
+		);
+	});
+}
+
+#[test]
+fn stakers_are_credited_when_the_model_has_stake() {
+	build_and_execute(|| {
+		MockStaking::stake_on(0);
+		let id = settle(0);
+		assert_ok!(Attribution::submit_attribution(RuntimeOrigin::signed(ATT1), id, half_half()));
+		assert_ok!(Attribution::submit_attribution(RuntimeOrigin::signed(ATT2), id, half_half()));
+		assert_eq!(MockStaking::credited(0), 95);
+		assert_eq!(free(REWARDS), ED + 95);
+		// Owner part 190, lineage 19 of it.
+		assert_eq!(free(BASE_OWNER), 119);
+		assert_eq!(free(OWNER), 100 + 171);
+		assert_eq!(escrow(), ED);
+	});
+}
+
+#[test]
+fn timeout_splits_by_declared_records() {
+	build_and_execute(|| {
+		let id = settle(0);
+		assert_ok!(Attribution::submit_attribution(RuntimeOrigin::signed(ATT1), id, half_half()));
+		run_to_block(TIMEOUT);
+		assert!(Inferences::<Test>::contains_key(id), "not before the deadline");
+		run_to_block(1 + TIMEOUT);
+		// contributors' 665 by records 10/30/60: 66, 199, 399 (1 of dust).
+		assert_eq!(free(C1), 100 + 66);
+		assert_eq!(free(C2), 100 + 199);
+		assert_eq!(free(C3), 399);
+		assert_eq!(free(ATT1), 100, "no quorum, no attestor reward");
+		assert_eq!(escrow(), ED);
+		System::assert_has_event(
+			Event::InferenceSettledWithoutAttribution { inference: id }.into(),
+		);
+		assert!(!Inferences::<Test>::contains_key(id));
+		assert!(Attestations::<Test>::get(id).is_empty(), "attestations pruned");
+		assert_eq!(Totals::<Test>::get().settled_without_attribution, 1);
+	});
+}
+
+#[test]
+fn payouts_below_the_existential_deposit_go_to_the_protocol() {
+	build_and_execute(|| {
+		MockModels::add(3, OWNER, 40, split(), vec![1], None);
+		let id = settle(3);
+		let total_before: Balance = all_balances().iter().sum();
+		assert_ok!(Attribution::submit_attribution(
+			RuntimeOrigin::signed(ATT1),
+			id,
+			vec![(c(1, 0), Perbill::one())]
+		));
+		assert_ok!(Attribution::submit_attribution(
+			RuntimeOrigin::signed(ATT2),
+			id,
+			vec![(c(1, 0), Perbill::one())]
+		));
+		// fee 40: protocol 2 (attestor pool 0); remainder 38: contributors 26 to C3, a new
+		// account (26 ≥ ED), owner 7+3 = 11.
+		assert_eq!(free(C3), 26);
+		MockModels::add(4, OWNER, 6, split(), vec![1], None);
+		let id = settle(4);
+		assert_ok!(Attribution::submit_attribution(
+			RuntimeOrigin::signed(ATT1),
+			id,
+			vec![(c(1, 0), Perbill::one())]
+		));
+		assert_ok!(Attribution::submit_attribution(
+			RuntimeOrigin::signed(ATT2),
+			id,
+			vec![(c(1, 0), Perbill::one())]
+		));
+		assert_eq!(escrow(), ED, "every unit left the escrow");
+		assert_eq!(all_balances().iter().sum::<Balance>(), total_before);
+	});
+}
+
+// ---------------------------------------------------------------- conservation (property)
+
+/// A small deterministic generator (64-bit LCG), so failures reproduce.
+struct Lcg(u64);
+impl Lcg {
+	fn next(&mut self) -> u64 {
+		self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+		self.0 >> 33
+	}
+	fn below(&mut self, n: u64) -> u64 {
+		self.next() % n
+	}
+}
+
+/// Random shares over `refs`: strictly increasing, each > 0, summing to exactly 100%.
+fn random_scores(rng: &mut Lcg, refs: &[ContributionRef]) -> Scores {
+	let k = 1 + rng.below(refs.len() as u64) as usize;
+	let mut chosen: Vec<ContributionRef> = refs.to_vec();
+	while chosen.len() > k {
+		let i = rng.below(chosen.len() as u64) as usize;
+		chosen.remove(i);
+	}
+	let weights: Vec<u64> = chosen.iter().map(|_| 1 + rng.below(1000)).collect();
+	let sum: u64 = weights.iter().sum();
+	let mut parts: Vec<u32> =
+		weights.iter().map(|w| (*w as u128 * 1_000_000_000 / sum as u128) as u32).collect();
+	let assigned: u32 = parts.iter().sum();
+	parts[0] += 1_000_000_000 - assigned;
+	chosen.into_iter().zip(parts).map(|(c, p)| (c, Perbill::from_parts(p))).collect()
+}
+
+#[test]
+fn every_escrowed_unit_is_paid_out_exactly_once() {
+	for seed in 0..20u64 {
+		build_and_execute(|| {
+			let mut rng = Lcg(seed);
+			let issuance = Balances::total_issuance();
+			let total_before: Balance = all_balances().iter().sum();
+			// Random models: fee, split (contributors ≥ 50%), stake, lineage.
+			for model in 10..14u32 {
+				let contributors = 500_000_000 + rng.below(500_000_001) as u32;
+				let stakers = rng.below((1_000_000_000 - contributors) as u64 + 1) as u32;
+				let owner = 1_000_000_000 - contributors - stakers;
+				let split = tributary_primitives::RewardSplit {
+					model_owner: Perbill::from_parts(owner),
+					stakers: Perbill::from_parts(stakers),
+					contributors: Perbill::from_parts(contributors),
+				};
+				let base = if rng.below(2) == 0 { Some(1) } else { None };
+				MockModels::add(model, OWNER, 1 + rng.below(10_000), split, vec![0, 1], base);
+				if rng.below(2) == 0 {
+					MockStaking::stake_on(model);
+				}
+			}
+			let refs = [c(0, 0), c(0, 1), c(1, 0)];
+			let mut ids = Vec::new();
+			for _ in 0..6 {
+				let model = 10 + rng.below(4) as u32;
+				ids.push((settle(model), model));
+			}
+			for (id, _) in &ids {
+				if rng.below(3) == 0 {
+					continue; // left to the timeout split
+				}
+				let scores = random_scores(&mut rng, &refs);
+				assert_ok!(Attribution::submit_attribution(
+					RuntimeOrigin::signed(ATT1),
+					*id,
+					scores.clone()
+				));
+				assert_ok!(Attribution::submit_attribution(
+					RuntimeOrigin::signed(ATT2),
+					*id,
+					scores
+				));
+			}
+			run_to_block(2 + TIMEOUT);
+			assert!(Inferences::<Test>::iter().next().is_none(), "all settled");
+			assert_eq!(escrow(), ED, "escrow back to its start");
+			assert_eq!(Balances::total_issuance(), issuance, "settlement mints and burns nothing");
+			assert_eq!(all_balances().iter().sum::<Balance>(), total_before);
+			assert_eq!(free(OUTSIDER), 100, "no credit outside the model's datasets");
+			let staker_credit: Balance = (10..14).map(MockStaking::credited).sum();
+			assert_eq!(free(REWARDS), ED + staker_credit, "stakers' funds match their credit");
+			let totals = Totals::<Test>::get();
+			assert_eq!(totals.inferences_settled, 6);
+			// Each InferenceSettled event's parts sum to that inference's fee.
+			let settled: Vec<_> = System::events()
+				.into_iter()
+				.filter_map(|r| match r.event {
+					RuntimeEvent::Attribution(Event::InferenceSettled {
+						to_contributors,
+						to_model_owner,
+						to_stakers,
+						to_protocol,
+						..
+					}) => Some(to_contributors + to_model_owner + to_stakers + to_protocol),
+					_ => None,
+				})
+				.collect();
+			assert_eq!(settled.iter().sum::<Balance>(), totals.fees_settled);
+		});
+	}
+}
+
+// ---------------------------------------------------------------- invariants
+
+#[test]
+fn try_state_detects_an_underfunded_escrow() {
+	new_test_ext().execute_with(|| {
+		settle(0);
+		assert!(Attribution::do_try_state().is_ok());
+		let _ = Balances::make_free_balance_be(&Attribution::escrow_account(), 10);
+		assert!(Attribution::do_try_state().is_err());
+	});
+}
