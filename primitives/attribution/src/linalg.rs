@@ -105,12 +105,12 @@ pub fn gemm_nt(a: &[f64], m: usize, k: usize, b: &[f64], n: usize, c: &mut [f64]
 }
 
 /// Lower block triangle of `C += Aᵀ A` for row-major `A` (`r × m`), written into the
-/// row-major `C` (`m × m`, row stride `ldc`). Blocks of 128 columns; blocks strictly
+/// row-major `C` (`m × m`, row stride `ldc`). Blocks of 256 columns; blocks strictly
 /// above the diagonal are left untouched (mirror them afterwards): about half the flops
 /// of a full GEMM.
 pub fn syrk_lower_blocks(a: &[f64], r: usize, m: usize, c: &mut [f64], ldc: usize) {
 	assert!(a.len() >= r * m && c.len() >= (m.max(1) - 1) * ldc + m);
-	let bs = 128;
+	let bs = 256;
 	let mut i0 = 0;
 	while i0 < m {
 		let bi = bs.min(m - i0);
@@ -143,10 +143,10 @@ pub fn syrk_lower_blocks(a: &[f64], r: usize, m: usize, c: &mut [f64], ldc: usiz
 	}
 }
 
-/// Copies the lower block triangle written by [`syrk_lower_blocks`] (blocks of 128) to
+/// Copies the lower block triangle written by [`syrk_lower_blocks`] (blocks of 256) to
 /// the upper one, making the `m × m` matrix symmetric.
 pub fn mirror_lower_blocks(c: &mut [f64], m: usize) {
-	let bs = 128;
+	let bs = 256;
 	for i in 0..m {
 		for j in i + 1..m {
 			// (i, j) is above the diagonal; it was computed if its block is on the diagonal.
