@@ -48,8 +48,14 @@ pub fn run() -> sc_cli::Result<()> {
 	let cli = Cli::from_args();
 
 	match &cli.subcommand {
-		Some(Subcommand::Attribution(cmd)) => tributary_attribution::cli::run(cmd.clone())
-			.map_err(|e| sc_cli::Error::Input(format!("attribution: {e}"))),
+		Some(Subcommand::Attribution(cmd)) => {
+			// The engine's errors name the problem; print them plainly and exit non-zero.
+			if let Err(e) = tributary_attribution::cli::run(cmd.clone()) {
+				eprintln!("error: {e}");
+				std::process::exit(1);
+			}
+			Ok(())
+		},
 		Some(Subcommand::Key(cmd)) => cmd.run(&cli),
 		Some(Subcommand::BuildSpec(cmd)) => {
 			let runner = cli.create_runner(cmd)?;
