@@ -1,12 +1,12 @@
 //! Benchmarks for `pallet_models` (FRAME benchmarking v2).
 
 use super::*;
-use crate::Pallet as Models;
+use crate::Pallet as ModelsPallet;
 use alloc::{vec, vec::Vec};
 use frame_benchmarking::v2::*;
 use frame_support::traits::{fungible::Mutate, Get};
 use frame_system::RawOrigin;
-use sp_runtime::{traits::Bounded, Perbill, Saturating};
+use sp_runtime::{traits::Bounded, Perbill};
 
 /// Prepares the world the benchmarks need outside this pallet.
 pub trait BenchmarkHelper<AccountId> {
@@ -45,7 +45,7 @@ fn register<T: Config>(
 ) -> ModelId {
 	let model = NextModelId::<T>::get();
 	let datasets = datasets_for::<T>(d, model);
-	let result = Models::<T>::register_model(
+	let result = ModelsPallet::<T>::register_model(
 		RawOrigin::Signed(owner.clone()).into(),
 		H256::repeat_byte(seed),
 		vec![b'u'; len as usize],
@@ -130,5 +130,5 @@ mod benchmarks {
 		assert_eq!(Models::<T>::get(model).map(|m| m.retired), Some(true));
 	}
 
-	impl_benchmark_test_suite!(Models, crate::mock::new_test_ext(), crate::mock::Test);
+	impl_benchmark_test_suite!(ModelsPallet, crate::mock::new_test_ext(), crate::mock::Test);
 }
