@@ -73,6 +73,7 @@ fn mislabeled_examples_have_high_self_influence() {
 }
 
 #[test]
+#[allow(clippy::needless_range_loop)]
 fn linear_reaches_the_closed_form_optimum_and_scores_labelled_queries() {
 	// (X̃ᵀX̃/n + l2 I) θ = X̃ᵀy/n for F = (1/n) Σ ½(y − θᵀx̃)² + (l2/2)‖θ‖².
 	let s = eval::synthetic(Family::Linear, 1, 200, 5, 6, 0.05, 8);
