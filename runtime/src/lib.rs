@@ -2,7 +2,7 @@
 //! inference.
 //!
 //! Pallets (names as in `construct_runtime`): `System`, `Timestamp`, `Aura`, `Grandpa`,
-//! `Balances`, `TransactionPayment`, `Sudo`, `Datasets`. Their configuration lives in
+//! `Balances`, `TransactionPayment`, `Sudo`, `Datasets`, `Models`, `Stake`, `Attribution`. Their configuration lives in
 //! [`configs`], one file per concern; genesis presets in [`genesis_config_presets`].
 
 #![cfg_attr(not(feature = "std"), no_std)]
@@ -218,4 +218,16 @@ mod runtime {
 	/// Datasets ("datanets") and their contributions.
 	#[runtime::pallet_index(10)]
 	pub type Datasets = pallet_datasets;
+
+	/// Models, their training datasets, fees and lineage.
+	#[runtime::pallet_index(11)]
+	pub type Models = pallet_models;
+
+	/// Stake on models and datasets; attestor bonds.
+	#[runtime::pallet_index(12)]
+	pub type Stake = pallet_stake;
+
+	/// Per-inference settlement and attribution attestations.
+	#[runtime::pallet_index(13)]
+	pub type Attribution = pallet_attribution;
 }

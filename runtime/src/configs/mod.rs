@@ -2,7 +2,9 @@
 
 mod consensus;
 mod datasets;
+mod economics;
 mod monetary;
 mod system;
 
+pub use economics::system_accounts;
 pub use system::RuntimeBlockWeights;

@@ -1,0 +1,117 @@
+//! The economics: `Models`, `Stake` and `Attribution`, and the accounts they pay through.
+
+use frame_support::{
+	parameter_types,
+	traits::{ConstU32, Get},
+	PalletId,
+};
+use frame_system::EnsureRoot;
+use sp_runtime::{traits::AccountIdConversion, Perbill};
+
+use crate::{
+	AccountId, Balance, Balances, BlockNumber, Datasets, Models, Runtime, RuntimeHoldReason,
+	Stake, MILLI_UNIT, MINUTES, UNIT,
+};
+
+parameter_types! {
+	/// The escrow of pending inference fees.
+	pub const AttributionPalletId: PalletId = PalletId(*b"trb/attr");
+	/// The stakers' reward pot.
+	pub const StakePalletId: PalletId = PalletId(*b"trb/stak");
+	/// The protocol's treasury: its cut of each fee, rounding dust, slashed bonds.
+	pub const ProtocolPalletId: PalletId = PalletId(*b"trb/prot");
+
+	/// Held from a model's owner while the model lives (plus the per-byte part).
+	pub const ModelDeposit: Balance = UNIT;
+	/// Held per byte of a model's stored URIs.
+	pub const ModelDepositPerByte: Balance = MILLI_UNIT;
+	/// A model must leave at least half of each fee to its data contributors.
+	pub const MinContributorsShare: Perbill = Perbill::from_percent(50);
+
+	/// The smallest stake on a model or dataset.
+	pub const MinStake: Balance = UNIT;
+	/// The smallest attestor bond.
+	pub const MinAttestorBond: Balance = 100 * UNIT;
+	/// Unbonding funds stay held (and slashable) for a day.
+	pub const UnbondingPeriod: BlockNumber = 24 * 60 * MINUTES;
+
+	/// The protocol's cut of each fee.
+	pub const ProtocolShare: Perbill = Perbill::from_percent(5);
+	/// The part of the protocol's cut paid to the attestors of a winning quorum.
+	pub const AttestorRewardShare: Perbill = Perbill::from_percent(50);
+	/// The part of a model owner's share paid to the owner of its base model.
+	pub const LineageShare: Perbill = Perbill::from_percent(10);
+	/// Blocks an inference waits for an attribution quorum: ten minutes.
+	pub const AttributionTimeout: BlockNumber = 10 * MINUTES;
+}
+
+/// The protocol's treasury account.
+pub struct ProtocolAccount;
+impl Get<AccountId> for ProtocolAccount {
+	fn get() -> AccountId {
+		ProtocolPalletId::get().into_account_truncating()
+	}
+}
+
+/// The accounts the economics pay through; genesis endows each with the existential deposit
+/// so that payouts of any size can reach them.
+pub fn system_accounts() -> [AccountId; 3] {
+	[
+		AttributionPalletId::get().into_account_truncating(),
+		StakePalletId::get().into_account_truncating(),
+		ProtocolAccount::get(),
+	]
+}
+
+impl pallet_models::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Datasets = Datasets;
+	type ModelDeposit = ModelDeposit;
+	type DepositPerByte = ModelDepositPerByte;
+	type MinContributorsShare = MinContributorsShare;
+	type MaxDatasetsPerModel = ConstU32<16>;
+	type MaxUriLen = ConstU32<256>;
+	type MaxLineageDepth = ConstU32<8>;
+	type WeightInfo = pallet_models::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = crate::benchmarks::Helper;
+}
+
+impl pallet_stake::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Models = Models;
+	type Datasets = Datasets;
+	type PalletId = StakePalletId;
+	type MinStake = MinStake;
+	type MinAttestorBond = MinAttestorBond;
+	type UnbondingPeriod = UnbondingPeriod;
+	type MaxUnbondingChunks = ConstU32<16>;
+	type SlashOrigin = EnsureRoot<AccountId>;
+	type SlashBeneficiary = ProtocolAccount;
+	type WeightInfo = pallet_stake::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = crate::benchmarks::Helper;
+}
+
+impl pallet_attribution::Config for Runtime {
+	type Currency = Balances;
+	type Datasets = Datasets;
+	type Models = Models;
+	type Staking = Stake;
+	type PalletId = AttributionPalletId;
+	type ProtocolAccount = ProtocolAccount;
+	type ProtocolShare = ProtocolShare;
+	type AttestorRewardShare = AttestorRewardShare;
+	type LineageShare = LineageShare;
+	type AttestationQuorum = ConstU32<1>;
+	type AttributionTimeout = AttributionTimeout;
+	type MaxQueryLen = ConstU32<4096>;
+	type MaxAttributedContributions = ConstU32<32>;
+	type MaxAttestors = ConstU32<8>;
+	type MaxBatch = ConstU32<64>;
+	type MaxPendingPerBlock = ConstU32<1024>;
+	type MaxFallbackContributions = ConstU32<256>;
+	type WeightInfo = pallet_attribution::weights::SubstrateWeight<Runtime>;
+}
