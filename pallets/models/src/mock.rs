@@ -81,7 +81,7 @@ pub struct MockDataset {
 }
 
 thread_local! {
-	static DATASETS: RefCell<BTreeMap<DatasetId, MockDataset>> = RefCell::new(BTreeMap::new());
+	static DATASETS: RefCell<BTreeMap<DatasetId, MockDataset>> = const { RefCell::new(BTreeMap::new()) };
 }
 
 /// In-memory dataset registry implementing [`DatasetsInspect`].

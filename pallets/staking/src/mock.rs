@@ -73,9 +73,9 @@ impl pallet_stake::Config for Test {
 
 thread_local! {
 	/// Model id → retired.
-	static MODELS: RefCell<BTreeMap<ModelId, bool>> = RefCell::new(BTreeMap::new());
+	static MODELS: RefCell<BTreeMap<ModelId, bool>> = const { RefCell::new(BTreeMap::new()) };
 	/// Dataset id → retired.
-	static DATASETS: RefCell<BTreeMap<DatasetId, bool>> = RefCell::new(BTreeMap::new());
+	static DATASETS: RefCell<BTreeMap<DatasetId, bool>> = const { RefCell::new(BTreeMap::new()) };
 }
 
 /// In-memory model registry.
