@@ -1,7 +1,9 @@
 //! Genesis presets: `development` (`--dev`: Alice alone) and `local_testnet` (`--chain local`:
 //! Alice, Bob, Charlie and Dave as validators).
 
-use crate::{AccountId, BalancesConfig, RuntimeGenesisConfig, SudoConfig, EXISTENTIAL_DEPOSIT, UNIT};
+use crate::{
+	AccountId, BalancesConfig, RuntimeGenesisConfig, SudoConfig, EXISTENTIAL_DEPOSIT, UNIT,
+};
 use alloc::{string::String, vec, vec::Vec};
 use frame_support::build_struct_json_patch;
 use serde_json::Value;
@@ -12,6 +14,9 @@ use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
 
 /// Balance of every endowed development account: one million TRIB.
 const ENDOWMENT: u128 = 1_000_000 * UNIT;
+
+/// The bond each genesis attestor holds: `MinAttestorBond`.
+const ATTESTOR_BOND: u128 = 100 * UNIT;
 
 /// A validator's consensus keys from a keyring's dev seed.
 fn authority_keys(who: Sr25519Keyring) -> (AuraId, GrandpaId) {
@@ -29,6 +34,7 @@ fn authority_keys(who: Sr25519Keyring) -> (AuraId, GrandpaId) {
 /// The genesis state for the given validators, endowed accounts and sudo key.
 fn testnet_genesis(
 	validators: Vec<(AuraId, GrandpaId)>,
+	attestors: Vec<AccountId>,
 	endowed_accounts: Vec<AccountId>,
 	root: AccountId,
 ) -> Value {
@@ -38,7 +44,9 @@ fn testnet_genesis(
 				.iter()
 				.cloned()
 				.map(|k| (k, ENDOWMENT))
-				.chain(crate::configs::system_accounts().into_iter().map(|a| (a, EXISTENTIAL_DEPOSIT)))
+				.chain(
+					crate::configs::system_accounts().into_iter().map(|a| (a, EXISTENTIAL_DEPOSIT))
+				)
 				.collect::<Vec<_>>(),
 		},
 		aura: pallet_aura::GenesisConfig {
@@ -48,6 +56,9 @@ fn testnet_genesis(
 			authorities: validators.iter().map(|x| (x.1.clone(), 1)).collect::<Vec<_>>(),
 		},
 		sudo: SudoConfig { key: Some(root) },
+		stake: pallet_stake::GenesisConfig {
+			attestors: attestors.into_iter().map(|a| (a, ATTESTOR_BOND)).collect::<Vec<_>>(),
+		},
 	})
 }
 
@@ -63,6 +74,7 @@ fn dev_accounts() -> Vec<AccountId> {
 pub fn development_config_genesis() -> Value {
 	testnet_genesis(
 		vec![authority_keys(Sr25519Keyring::Alice)],
+		vec![Sr25519Keyring::Alice.to_account_id()],
 		dev_accounts(),
 		Sr25519Keyring::Alice.to_account_id(),
 	)
@@ -77,6 +89,10 @@ pub fn local_config_genesis() -> Value {
 			authority_keys(Sr25519Keyring::Charlie),
 			authority_keys(Sr25519Keyring::Dave),
 		],
+		[Sr25519Keyring::Alice, Sr25519Keyring::Bob, Sr25519Keyring::Charlie, Sr25519Keyring::Dave]
+			.iter()
+			.map(|k| k.to_account_id())
+			.collect(),
 		dev_accounts(),
 		Sr25519Keyring::Alice.to_account_id(),
 	)
@@ -104,15 +120,37 @@ pub fn preset_names() -> Vec<PresetId> {
 mod tests {
 	use super::*;
 
+	/// RFC 7386 merge of `patch` into `base`.
+	fn merge(base: &mut Value, patch: Value) {
+		match (base, patch) {
+			(Value::Object(base), Value::Object(patch)) => {
+				for (k, v) in patch {
+					merge(base.entry(k).or_insert(Value::Null), v);
+				}
+			}
+			(base, patch) => *base = patch,
+		}
+	}
+
 	#[test]
 	fn every_preset_builds_a_genesis_state() {
 		for name in preset_names() {
-			let patch = get_preset(&name).expect("listed preset exists");
+			let patch: Value =
+				serde_json::from_slice(&get_preset(&name).expect("listed preset exists")).unwrap();
+			// The node applies a preset as a JSON patch over the default config.
+			let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).unwrap();
+			merge(&mut config, patch);
 			sp_io::TestExternalities::new_empty().execute_with(|| {
-				frame_support::genesis_builder_helper::build_state::<RuntimeGenesisConfig>(patch)
-					.expect("preset builds");
+				frame_support::genesis_builder_helper::build_state::<RuntimeGenesisConfig>(
+					serde_json::to_vec(&config).unwrap(),
+				)
+				.expect("preset builds");
 				let alice = Sr25519Keyring::Alice.to_account_id();
-				assert_eq!(crate::Balances::free_balance(&alice), ENDOWMENT);
+				assert_eq!(crate::Balances::free_balance(&alice), ENDOWMENT - ATTESTOR_BOND);
+				assert!(pallet_stake::Attestors::<crate::Runtime>::contains_key(&alice));
+				for account in crate::configs::system_accounts() {
+					assert_eq!(crate::Balances::free_balance(&account), crate::EXISTENTIAL_DEPOSIT);
+				}
 				assert_eq!(pallet_sudo::Key::<crate::Runtime>::get(), Some(alice));
 			});
 		}
@@ -121,8 +159,7 @@ mod tests {
 	#[test]
 	fn local_testnet_has_four_validators() {
 		let json: Value =
-			serde_json::from_slice(&get_preset(&PresetId::from("local_testnet")).unwrap())
-				.unwrap();
+			serde_json::from_slice(&get_preset(&PresetId::from("local_testnet")).unwrap()).unwrap();
 		assert_eq!(json["aura"]["authorities"].as_array().map(|a| a.len()), Some(4));
 		assert_eq!(json["grandpa"]["authorities"].as_array().map(|a| a.len()), Some(4));
 	}

@@ -9,7 +9,10 @@ use sp_runtime::traits::{Bounded, Zero};
 
 /// A distinct content hash per `seed`.
 fn hash(seed: u32) -> H256 {
-	H256::from_low_u64_be(seed as u64 + 1)
+	let mut bytes = [0u8; 32];
+	bytes[..4].copy_from_slice(&seed.to_le_bytes());
+	bytes[31] = 1;
+	H256(bytes)
 }
 
 /// An account with more than enough balance for any deposit.

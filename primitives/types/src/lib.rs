@@ -167,7 +167,11 @@ mod tests {
 		refs.sort();
 		assert_eq!(
 			refs,
-			vec![ContributionRef::new(1, 2), ContributionRef::new(1, 5), ContributionRef::new(2, 0)]
+			vec![
+				ContributionRef::new(1, 2),
+				ContributionRef::new(1, 5),
+				ContributionRef::new(2, 0)
+			]
 		);
 	}
 }

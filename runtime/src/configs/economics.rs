@@ -9,8 +9,8 @@ use frame_system::EnsureRoot;
 use sp_runtime::{traits::AccountIdConversion, Perbill};
 
 use crate::{
-	AccountId, Balance, Balances, BlockNumber, Datasets, Models, Runtime, RuntimeHoldReason,
-	Stake, MILLI_UNIT, MINUTES, UNIT,
+	AccountId, Balance, Balances, BlockNumber, Datasets, Models, Runtime, RuntimeHoldReason, Stake,
+	MILLI_UNIT, MINUTES, UNIT,
 };
 
 parameter_types! {
