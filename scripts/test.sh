@@ -13,7 +13,8 @@ echo "== cargo test --workspace"
 cargo test --locked --workspace
 
 echo "== benchmark test suites (runtime-benchmarks, pallets only)"
-SKIP_WASM_BUILD=1 cargo test --locked -p pallet-datasets --features runtime-benchmarks benchmark
+SKIP_WASM_BUILD=1 cargo test --locked -p pallet-datasets -p pallet-models -p pallet-stake \
+  --features runtime-benchmarks benchmark
 
 echo "== end-to-end: dev node + polkadot.js client"
 node --test "$REPO_ROOT/scripts/e2e/"
