@@ -24,7 +24,7 @@ declare -A DIRS=(
   [pallet_attribution]=pallets/attribution
 )
 pallets=("$@")
-[ ${#pallets[@]} -gt 0 ] || pallets=(pallet_datasets)
+[ ${#pallets[@]} -gt 0 ] || pallets=(pallet_datasets pallet_models pallet_stake)
 for pallet in "${pallets[@]}"; do
   dir="${DIRS[$pallet]:?unknown pallet $pallet}"
   echo "== $pallet -> $dir/src/weights.rs"
