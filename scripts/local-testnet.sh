@@ -8,9 +8,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 "$REPO_ROOT/scripts/build-node.sh"
 
 BASE="${BASE:-$(mktemp -d /tmp/tributary-local.XXXXXX)}"
-# A fixed node key for Alice, so the others know her peer id.
-ALICE_NODE_KEY=0000000000000000000000000000000000000000000000000000000000000001
-ALICE_PEER_ID=$("$TRIBUTARY_BIN" key inspect-node-key --file <(printf %s "$ALICE_NODE_KEY"))
+mkdir -p "$BASE"
+# Fixed node keys (validators need one; Alice's also gives the others her peer id).
+node_key() { printf '%064x' "$1"; }
+ALICE_PEER_ID=$("$TRIBUTARY_BIN" key inspect-node-key --file <(node_key 1))
 BOOTNODE="/ip4/127.0.0.1/tcp/30333/p2p/$ALICE_PEER_ID"
 
 pids=()
@@ -18,12 +19,9 @@ trap 'kill "${pids[@]}" 2>/dev/null; wait' EXIT INT TERM
 i=0
 for name in alice bob charlie dave; do
   args=(--chain local "--$name" --base-path "$BASE/$name" --port $((30333 + i))
-        --rpc-port $((9944 + i)) --prometheus-port $((9615 + i)) --no-mdns)
-  if [ "$name" = alice ]; then
-    args+=(--node-key "$ALICE_NODE_KEY")
-  else
-    args+=(--bootnodes "$BOOTNODE")
-  fi
+        --rpc-port $((9944 + i)) --prometheus-port $((9615 + i)) --no-mdns
+        --node-key "$(node_key $((i + 1)))")
+  [ "$name" = alice ] || args+=(--bootnodes "$BOOTNODE")
   "$TRIBUTARY_BIN" "${args[@]}" >"$BASE/$name.log" 2>&1 &
   pids+=($!)
   echo "$name: ws://127.0.0.1:$((9944 + i)) (log $BASE/$name.log)"
