@@ -17,15 +17,19 @@ use tributary_primitives::{
 };
 
 use crate::{
-	result_hash, Attestations, BalanceOf, Config, ContributorEarnings, DatasetRevenue, Deadlines,
-	Developers, Error, Event, Inference, InferenceOf, Inferences, ModelRevenue, NextInferenceId,
-	Pallet, Payout, QueryOf, Totals,
+	result_hash, Attestations, BalanceOf, Config, ContributorEarnings, DatasetRevenue,
+	Developers, Error, Event, ExpiryCursor, Inference, InferenceOf, Inferences, ModelRevenue,
+	NextInferenceId, Pallet, Payout, PendingInference, QueryOf, Totals, WeightInfo,
 };
 
 type TermsOf<T> = ModelTerms<<T as frame_system::Config>::AccountId, BalanceOf<T>>;
 
+/// A validated result: each attributed contribution, the account paid for it, its share.
+type AllocationOf<T> = Vec<(ContributionRef, <T as frame_system::Config>::AccountId, Perbill)>;
+
 impl<T: Config> Pallet<T> {
-	/// The escrow account holding the fees of pending inferences.
+	/// The escrow account holding the fees of pending inferences and contributors' unclaimed
+	/// earnings.
 	pub fn escrow_account() -> T::AccountId {
 		T::PalletId::get().into_account_truncating()
 	}
@@ -46,8 +50,6 @@ impl<T: Config> Pallet<T> {
 		let next = inference.checked_add(1).ok_or(Error::<T>::IdOverflow)?;
 		let deadline =
 			frame_system::Pallet::<T>::block_number().saturating_add(T::AttributionTimeout::get());
-		Deadlines::<T>::try_mutate(deadline, |ids| ids.try_push(inference))
-			.map_err(|_| Error::<T>::TooManyPending)?;
 		if !terms.fee.is_zero() {
 			T::Currency::transfer(
 				payer,
@@ -75,11 +77,21 @@ impl<T: Config> Pallet<T> {
 		Ok(inference)
 	}
 
-	/// Checks an attestor's scores against the rules and the model's datasets.
+	/// The weight of `submit_attribution` with `scores`: by their number and the number of
+	/// runs of equal datasets among them (the distinct datasets of a valid, sorted result;
+	/// never fewer for any input).
+	pub fn attribution_weight(scores: &[(ContributionRef, Perbill)]) -> frame_support::weights::Weight {
+		let runs = scores.windows(2).filter(|w| w[0].0.dataset != w[1].0.dataset).count() as u32 +
+			u32::from(!scores.is_empty());
+		T::WeightInfo::submit_attribution(scores.len() as u32, runs)
+	}
+
+	/// Checks an attestor's scores against the rules and the model's datasets; returns each
+	/// contribution with the account paid for it.
 	pub(crate) fn validate_scores(
 		scores: &[(ContributionRef, Perbill)],
 		terms: &TermsOf<T>,
-	) -> DispatchResult {
+	) -> Result<AllocationOf<T>, DispatchError> {
 		ensure!(!scores.is_empty(), Error::<T>::EmptyScores);
 		ensure!(
 			scores.len() as u32 <= T::MaxAttributedContributions::get(),
@@ -96,33 +108,34 @@ impl<T: Config> Pallet<T> {
 			total = total.saturating_add(share.deconstruct() as u64);
 		}
 		ensure!(total == Perbill::ACCURACY as u64, Error::<T>::SharesNotComplete);
-		for (contribution, _) in scores {
-			ensure!(
-				T::Datasets::contribution(*contribution).is_some(),
-				Error::<T>::UnknownContribution
-			);
+		let mut allocation = Vec::with_capacity(scores.len());
+		for (contribution, share) in scores {
+			let (account, _) =
+				T::Datasets::contribution(*contribution).ok_or(Error::<T>::UnknownContribution)?;
 			ensure!(
 				terms.datasets.contains(&contribution.dataset),
 				Error::<T>::ContributionNotInModel
 			);
+			allocation.push((*contribution, account, *share));
 		}
-		Ok(())
+		Ok(allocation)
 	}
 
+	/// Records `attestor`'s result for the pending `inference`; pays out on quorum.
 	pub(crate) fn do_submit_attribution(
 		attestor: T::AccountId,
 		inference: InferenceId,
+		pending: InferenceOf<T>,
 		scores: crate::Scores,
 	) -> DispatchResult {
 		ensure!(T::Staking::is_attestor(&attestor), Error::<T>::NotAttestor);
-		let pending = Inferences::<T>::get(inference).ok_or(Error::<T>::UnknownInference)?;
 		let mut attestations = Attestations::<T>::get(inference);
 		ensure!(
 			!attestations.iter().any(|(who, _)| who == &attestor),
 			Error::<T>::AlreadySubmitted
 		);
 		let terms = T::Models::model(pending.model).ok_or(Error::<T>::UnknownModel)?;
-		Self::validate_scores(&scores, &terms)?;
+		let allocation = Self::validate_scores(&scores, &terms)?;
 		let hash = result_hash(&scores);
 		attestations
 			.try_push((attestor.clone(), hash))
@@ -141,39 +154,86 @@ impl<T: Config> Pallet<T> {
 		if !dissenters.is_empty() {
 			Self::deposit_event(Event::AttestorsDissented { inference, attestors: dissenters });
 		}
-		let allocation: Vec<(ContributionRef, T::AccountId, Perbill)> = scores
-			.iter()
-			.filter_map(|(c, share)| {
-				T::Datasets::contribution(*c).map(|(account, _)| (*c, account, *share))
-			})
-			.collect();
 		Self::pay_out(inference, &pending, &terms, &winners, Allocation::Shares(allocation));
 		Ok(())
 	}
 
-	/// Settles, by declared record counts, the pending inferences due at `now`; returns how
-	/// many it settled.
-	pub(crate) fn settle_expired(now: BlockNumberFor<T>) -> u32 {
-		let due = Deadlines::<T>::take(now);
-		let mut settled = 0u32;
-		for inference in due {
-			let Some(pending) = Inferences::<T>::get(inference) else { continue };
-			let Some(terms) = T::Models::model(pending.model) else { continue };
-			let mut records: Vec<(ContributionRef, T::AccountId, u32)> = Vec::new();
-			let cap = T::MaxFallbackContributions::get() as usize;
-			'datasets: for dataset in &terms.datasets {
-				for share in T::Datasets::contributions(*dataset) {
-					if records.len() >= cap {
-						break 'datasets;
+	/// Settles expired inferences by declared record counts, sweeping inference ids upwards
+	/// from `ExpiryCursor`: stops at the first pending inference not yet expired, after
+	/// `max_scan` ids, or before settling more than `max_expired`. Returns the weight used.
+	///
+	/// Deadlines grow with inference ids (both follow the block number), so every inference
+	/// below the cursor is settled. Should `AttributionTimeout` be lowered by an upgrade, a
+	/// later inference with an earlier deadline waits for the ones before it.
+	pub(crate) fn sweep_expired(
+		now: BlockNumberFor<T>,
+		max_scan: u32,
+		max_expired: u32,
+	) -> frame_support::weights::Weight {
+		let next = NextInferenceId::<T>::get();
+		let start = ExpiryCursor::<T>::get();
+		let mut id = start;
+		let mut weight = frame_support::weights::Weight::zero();
+		let mut expired = 0u32;
+		while id < next && id.saturating_sub(start) < max_scan as u64 {
+			match Inferences::<T>::get(id) {
+				None => {}
+				Some(pending) if pending.deadline <= now => {
+					if expired >= max_expired {
+						break;
 					}
-					records.push((share.contribution, share.contributor, share.records));
+					let contributions = Self::expire(id, pending);
+					weight = weight.saturating_add(T::WeightInfo::expire_inference(contributions));
+					expired = expired.saturating_add(1);
 				}
+				Some(_) => break,
 			}
-			Self::pay_out(inference, &pending, &terms, &[], Allocation::Records(records));
-			Self::deposit_event(Event::InferenceSettledWithoutAttribution { inference });
-			settled = settled.saturating_add(1);
+			id = id.saturating_add(1);
 		}
-		settled
+		if id != start {
+			ExpiryCursor::<T>::put(id);
+		}
+		let scanned = id.saturating_sub(start).min(u32::MAX as u64) as u32;
+		weight.saturating_add(T::WeightInfo::expiry_scan(scanned))
+	}
+
+	/// Settles one expired inference by the declared record counts of (at most
+	/// `MaxFallbackContributions` of) its model's contributions; returns how many
+	/// contributions were read.
+	fn expire(inference: InferenceId, pending: InferenceOf<T>) -> u32 {
+		let Some(terms) = T::Models::model(pending.model) else {
+			// Models are never deleted; should one vanish, its payer gets the fee back.
+			if T::Currency::transfer(
+				&Self::escrow_account(),
+				&pending.payer,
+				pending.fee,
+				Preservation::Expendable,
+			)
+			.is_err()
+			{
+				Self::pay(&T::ProtocolAccount::get(), pending.fee);
+			}
+			Inferences::<T>::remove(inference);
+			Attestations::<T>::remove(inference);
+			return 0;
+		};
+		let cap = T::MaxFallbackContributions::get();
+		let mut records: Vec<(ContributionRef, T::AccountId, u32)> = Vec::new();
+		for dataset in &terms.datasets {
+			let room = cap.saturating_sub(records.len() as u32);
+			if room == 0 {
+				break;
+			}
+			records.extend(
+				T::Datasets::contributions(*dataset, room)
+					.into_iter()
+					.map(|share| (share.contribution, share.contributor, share.records)),
+			);
+		}
+		let read = records.len() as u32;
+		Self::pay_out(inference, &pending, &terms, &[], Allocation::Records(records));
+		Self::deposit_event(Event::InferenceSettledWithoutAttribution { inference });
+		read
 	}
 
 	/// Transfers `amount` from escrow to `to`, or to the protocol account if `to` cannot be
@@ -273,25 +333,27 @@ impl<T: Config> Pallet<T> {
 			payout.to_model_owner = payout.to_model_owner.saturating_add(owner_part);
 		}
 
-		// Contributors, by attested shares or declared records.
+		// Contributors, by attested shares or declared records: credited to their earnings,
+		// which stay in the escrow until claimed.
 		let amounts = allocation.amounts(contributors_part);
-		let allocated =
-			amounts.iter().fold(BalanceOf::<T>::zero(), |acc, (_, _, a)| acc.saturating_add(*a));
-		to_protocol_account =
-			to_protocol_account.saturating_add(contributors_part.saturating_sub(allocated));
+		let mut by_dataset: Vec<(tributary_primitives::DatasetId, BalanceOf<T>)> = Vec::new();
+		let mut new_earners = 0u64;
 		for (contribution, account, amount) in amounts {
-			if amount.is_zero() || !Self::pay(&account, amount) {
+			if amount.is_zero() {
 				continue;
 			}
 			payout.to_contributors = payout.to_contributors.saturating_add(amount);
-			let before = ContributorEarnings::<T>::get(&account);
-			if before.is_zero() {
-				Totals::<T>::mutate(|t| {
-					t.earning_contributors = t.earning_contributors.saturating_add(1)
-				});
+			ContributorEarnings::<T>::mutate(&account, |e| {
+				if e.total.is_zero() {
+					new_earners = new_earners.saturating_add(1);
+				}
+				e.total = e.total.saturating_add(amount);
+				e.unclaimed = e.unclaimed.saturating_add(amount);
+			});
+			match by_dataset.last_mut() {
+				Some((d, sum)) if *d == contribution.dataset => *sum = sum.saturating_add(amount),
+				_ => by_dataset.push((contribution.dataset, amount)),
 			}
-			ContributorEarnings::<T>::insert(&account, before.saturating_add(amount));
-			DatasetRevenue::<T>::mutate(contribution.dataset, |r| *r = r.saturating_add(amount));
 			Self::deposit_event(Event::ContributorPaid {
 				inference,
 				dataset: contribution.dataset,
@@ -300,6 +362,11 @@ impl<T: Config> Pallet<T> {
 				amount,
 			});
 		}
+		for (dataset, amount) in by_dataset {
+			DatasetRevenue::<T>::mutate(dataset, |r| *r = r.saturating_add(amount));
+		}
+		to_protocol_account =
+			to_protocol_account.saturating_add(contributors_part.saturating_sub(payout.to_contributors));
 
 		// 3. The protocol account's part, dust included.
 		Self::pay(&T::ProtocolAccount::get(), to_protocol_account);
@@ -310,6 +377,7 @@ impl<T: Config> Pallet<T> {
 
 		ModelRevenue::<T>::mutate(pending.model, |r| *r = r.saturating_add(fee));
 		Totals::<T>::mutate(|t| {
+			t.earning_contributors = t.earning_contributors.saturating_add(new_earners);
 			t.fees_settled = t.fees_settled.saturating_add(fee);
 			t.paid_to_contributors = t.paid_to_contributors.saturating_add(payout.to_contributors);
 			t.inferences_settled = t.inferences_settled.saturating_add(1);
@@ -328,34 +396,92 @@ impl<T: Config> Pallet<T> {
 		});
 	}
 
-	/// The pending inferences (id, model, query), for attestors and clients.
-	pub fn pending_inferences() -> Vec<(InferenceId, ModelId, Vec<u8>)> {
-		Inferences::<T>::iter().map(|(id, i)| (id, i.model, i.query.into_inner())).collect()
+	/// Transfers `who`'s unclaimed earnings from the escrow.
+	pub(crate) fn do_claim_earnings(who: T::AccountId) -> DispatchResult {
+		use frame_support::traits::fungible::Inspect;
+		let earnings = ContributorEarnings::<T>::get(&who);
+		ensure!(!earnings.unclaimed.is_zero(), Error::<T>::NothingToClaim);
+		ensure!(
+			!T::Currency::balance(&who).is_zero() ||
+				earnings.unclaimed >= T::Currency::minimum_balance(),
+			Error::<T>::ClaimBelowMinimum
+		);
+		T::Currency::transfer(
+			&Self::escrow_account(),
+			&who,
+			earnings.unclaimed,
+			Preservation::Preserve,
+		)?;
+		ContributorEarnings::<T>::insert(
+			&who,
+			crate::Earnings { total: earnings.total, unclaimed: Zero::zero() },
+		);
+		Self::deposit_event(Event::EarningsClaimed { account: who, amount: earnings.unclaimed });
+		Ok(())
+	}
+
+	/// Up to `limit` pending inferences with ids from `from` upwards, in id order, for
+	/// attestors and clients. Reads at most `limit` inferences beyond the settled ones below
+	/// the expiry cursor, which it skips.
+	pub fn pending_inferences(
+		from: InferenceId,
+		limit: u32,
+	) -> Vec<PendingInference<T::AccountId, BalanceOf<T>, BlockNumberFor<T>>> {
+		let start = from.max(ExpiryCursor::<T>::get());
+		// Twox64Concat keys do not sort by id: walk ids, bounded by `limit` hits and by the
+		// ids issued so far.
+		let next = NextInferenceId::<T>::get();
+		let mut out = Vec::new();
+		let mut id = start;
+		while id < next && (out.len() as u32) < limit {
+			if let Some(i) = Inferences::<T>::get(id) {
+				out.push(PendingInference {
+					inference: id,
+					model: i.model,
+					payer: i.payer,
+					fee: i.fee,
+					query: i.query.into_inner(),
+					deadline: i.deadline,
+					attestations: Attestations::<T>::decode_len(id).unwrap_or(0) as u32,
+				});
+			}
+			id = id.saturating_add(1);
+		}
+		out
 	}
 
 	/// Checks the pallet's invariants:
-	/// - the escrow holds at least the fees of all pending inferences;
-	/// - every pending inference is listed in its deadline block, and ids are below
-	///   `NextInferenceId`;
-	/// - attestations exist only for pending inferences and never exceed the bound;
-	/// - `paying_developers` counts exactly the `Developers` entries.
+	/// - the escrow holds at least the fees of all pending inferences plus all unclaimed
+	///   earnings;
+	/// - pending inference ids lie between `ExpiryCursor` and `NextInferenceId`;
+	/// - attestations exist only for pending inferences;
+	/// - `paying_developers` counts exactly the `Developers` entries, `earning_contributors`
+	///   the accounts with earnings, and no account has claimed more than it earned.
 	#[cfg(any(feature = "try-runtime", test))]
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		use frame_support::traits::fungible::Inspect;
 		let next = NextInferenceId::<T>::get();
-		let mut pending = BalanceOf::<T>::zero();
+		let cursor = ExpiryCursor::<T>::get();
+		ensure!(cursor <= next, "expiry cursor beyond NextInferenceId");
+		let mut owed = BalanceOf::<T>::zero();
 		for (id, inference) in Inferences::<T>::iter() {
 			ensure!(id < next, "inference id at or above NextInferenceId");
-			ensure!(
-				Deadlines::<T>::get(inference.deadline).contains(&id),
-				"pending inference missing from its deadline block"
-			);
-			pending = pending.saturating_add(inference.fee);
+			ensure!(id >= cursor, "pending inference below the expiry cursor");
+			owed = owed.saturating_add(inference.fee);
+		}
+		let mut earners = 0u64;
+		for (_, earnings) in ContributorEarnings::<T>::iter() {
+			ensure!(earnings.unclaimed <= earnings.total, "more unclaimed than earned");
+			if !earnings.total.is_zero() {
+				earners = earners.saturating_add(1);
+			}
+			owed = owed.saturating_add(earnings.unclaimed);
 		}
 		ensure!(
-			T::Currency::balance(&Self::escrow_account()) >= pending,
-			"escrow holds less than the pending fees"
+			T::Currency::balance(&Self::escrow_account()) >= owed,
+			"escrow holds less than the pending fees and unclaimed earnings"
 		);
+		ensure!(earners == Totals::<T>::get().earning_contributors, "earning contributor count");
 		for (id, _) in Attestations::<T>::iter() {
 			ensure!(Inferences::<T>::contains_key(id), "attestations for a settled inference");
 		}

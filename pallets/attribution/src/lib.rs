@@ -14,13 +14,22 @@
 //!    `LineageShare` goes to the owner of the model's base model, if it has one), the
 //!    stakers' part (credited to the model's stakers through the staking pallet's O(1)
 //!    accumulator; with no stake on the model it goes to the model owner), and the
-//!    contributors' part, paid by the attested shares (rounding down; dust to the protocol).
+//!    contributors' part, credited by the attested shares (rounding down; dust to the
+//!    protocol) to each contributor's earnings, which stay in the escrow until the
+//!    contributor calls `claim_earnings`. Crediting a ledger entry instead of transferring
+//!    halves the storage writes per attributed contribution, which is what bounds how many
+//!    settlements fit in a block, and lets contributors without an account earn any amount.
 //!
 //! Without a quorum after `AttributionTimeout` blocks, the contributors' part is split by the
-//! record counts the contributors declared, over every contribution of the model's datasets
-//! (`InferenceSettledWithoutAttribution`). Every unit escrowed is paid out exactly once: a
-//! payout that cannot be credited (below the existential deposit of an account that does not
-//! exist) goes to the protocol account. Settled inferences are removed from storage.
+//! record counts the contributors declared, over the first `MaxFallbackContributions`
+//! contributions of the model's datasets (`InferenceSettledWithoutAttribution`). Deadlines
+//! follow inference ids (both grow with time), so expired inferences are found by a cursor
+//! that sweeps ids in order: at most `MaxExpiryScan` ids and `MaxExpiredPerBlock` settlements
+//! in `on_initialize`, and more in `on_idle` while the block has weight left.
+//!
+//! Every unit escrowed is paid out exactly once: a payout that cannot be transferred (below
+//! the existential deposit of an account that does not exist) goes to the protocol account.
+//! Settled inferences are removed from storage.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -28,6 +37,8 @@ extern crate alloc;
 
 pub use pallet::*;
 
+#[cfg(feature = "runtime-benchmarks")]
+pub mod benchmarking;
 mod impls;
 #[cfg(test)]
 mod mock;
@@ -117,13 +128,18 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxAttestors: Get<u32>;
 
-		/// The maximum number of inferences in one `settle_inferences` batch.
+		/// The maximum number of inferences in one `settle_inferences` or
+		/// `submit_attributions` batch.
 		#[pallet::constant]
 		type MaxBatch: Get<u32>;
 
-		/// The maximum number of inferences whose deadline falls in one block.
+		/// The maximum number of inference ids the expiry sweep looks at in `on_initialize`.
 		#[pallet::constant]
-		type MaxPendingPerBlock: Get<u32>;
+		type MaxExpiryScan: Get<u32>;
+
+		/// The maximum number of expired inferences `on_initialize` settles by records.
+		#[pallet::constant]
+		type MaxExpiredPerBlock: Get<u32>;
 
 		/// The maximum number of contributions the timeout split pays (datasets × their
 		/// contributions, in dataset order then id order; later ones are not paid).
@@ -132,6 +148,13 @@ pub mod pallet {
 
 		/// Weight information for the pallet's dispatchables and hooks.
 		type WeightInfo: WeightInfo;
+
+		/// Prepares datasets, models, stake and attestors for the benchmarks.
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: crate::benchmarking::BenchmarkHelper<
+			Self::AccountId,
+			BalanceOf<Self>,
+		>;
 	}
 
 	/// The id the next inference will get.
@@ -147,20 +170,15 @@ pub mod pallet {
 	pub type Attestations<T: Config> =
 		StorageMap<_, Twox64Concat, InferenceId, AttestationsOf<T>, ValueQuery>;
 
-	/// The inferences whose attribution deadline is each block.
+	/// The lowest inference id that may still be pending: where the expiry sweep resumes.
 	#[pallet::storage]
-	pub type Deadlines<T: Config> = StorageMap<
-		_,
-		Twox64Concat,
-		BlockNumberFor<T>,
-		BoundedVec<InferenceId, T::MaxPendingPerBlock>,
-		ValueQuery,
-	>;
+	pub type ExpiryCursor<T: Config> = StorageValue<_, InferenceId, ValueQuery>;
 
-	/// Lifetime earnings of each contributor account.
+	/// Each contributor account's lifetime earnings and the part not yet claimed (held in
+	/// the escrow account).
 	#[pallet::storage]
 	pub type ContributorEarnings<T: Config> =
-		StorageMap<_, Blake2_128Concat, T::AccountId, BalanceOf<T>, ValueQuery>;
+		StorageMap<_, Blake2_128Concat, T::AccountId, Earnings<BalanceOf<T>>, ValueQuery>;
 
 	/// Lifetime fees settled per model.
 	#[pallet::storage]
@@ -223,7 +241,8 @@ pub mod pallet {
 			/// The inference.
 			inference: InferenceId,
 		},
-		/// A contributor was paid for one attributed contribution.
+		/// A contributor's earnings were credited for one attributed contribution (claimable
+		/// with `claim_earnings`).
 		ContributorPaid {
 			/// The inference.
 			inference: InferenceId,
@@ -251,6 +270,13 @@ pub mod pallet {
 			inference: InferenceId,
 			/// The dissenting attestors.
 			attestors: Vec<T::AccountId>,
+		},
+		/// A contributor claimed its earnings.
+		EarningsClaimed {
+			/// The contributor.
+			account: T::AccountId,
+			/// The amount transferred from the escrow.
+			amount: BalanceOf<T>,
 		},
 		/// The owner of the model's base model was paid the lineage share.
 		LineagePaid {
@@ -280,8 +306,6 @@ pub mod pallet {
 		EmptyQuery,
 		/// The caller cannot pay the fee.
 		InsufficientBalance,
-		/// Too many inferences already fall due in the deadline block; try next block.
-		TooManyPending,
 		/// The batch is empty or longer than `MaxBatch`.
 		BadBatch,
 		/// No pending inference has this id (never submitted, or already settled).
@@ -308,14 +332,36 @@ pub mod pallet {
 		ContributionNotInModel,
 		/// No more inference ids.
 		IdOverflow,
+		/// The caller has no unclaimed earnings.
+		NothingToClaim,
+		/// The unclaimed earnings are below the existential deposit of the caller's (empty)
+		/// account; claim once they reach it.
+		ClaimBelowMinimum,
 	}
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
-		/// Settles, by declared record counts, the inferences whose deadline is this block.
+		/// Settles, by declared record counts, expired inferences: at most `MaxExpiredPerBlock`
+		/// of them, looking at no more than `MaxExpiryScan` ids.
 		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
-			let expired = Self::settle_expired(now);
-			T::WeightInfo::on_initialize_expired(expired)
+			Self::sweep_expired(now, T::MaxExpiryScan::get(), T::MaxExpiredPerBlock::get())
+		}
+
+		/// Goes on with the expiry sweep while the block has weight left.
+		fn on_idle(now: BlockNumberFor<T>, remaining: Weight) -> Weight {
+			let per_id = T::WeightInfo::expiry_scan(1);
+			let per_expired = T::WeightInfo::expire_inference(T::MaxFallbackContributions::get());
+			let fixed = T::WeightInfo::expiry_scan(0);
+			let Some(budget) = remaining.checked_sub(&fixed) else { return Weight::zero() };
+			let ids = budget.checked_div_per_component(&per_id).unwrap_or(0);
+			let expired = budget.checked_div_per_component(&per_expired).unwrap_or(0);
+			// Spend at most half of what is left on each of the two kinds of work.
+			let ids = (ids / 2).min(u32::MAX as u64) as u32;
+			let expired = (expired / 2).min(u32::MAX as u64) as u32;
+			if ids == 0 {
+				return Weight::zero();
+			}
+			Self::sweep_expired(now, ids, expired)
 		}
 
 		fn integrity_test() {
@@ -326,6 +372,8 @@ pub mod pallet {
 			);
 			assert!(T::MaxAttributedContributions::get() > 0, "MaxAttributedContributions > 0");
 			assert!(T::MaxBatch::get() > 0, "MaxBatch must be positive");
+			assert!(T::MaxExpiryScan::get() > 0, "MaxExpiryScan must be positive");
+			assert!(T::MaxExpiredPerBlock::get() > 0, "MaxExpiredPerBlock must be positive");
 		}
 
 		#[cfg(feature = "try-runtime")]
@@ -356,7 +404,7 @@ pub mod pallet {
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::settle_inferences(
 			inferences.len() as u32,
-			T::MaxQueryLen::get(),
+			inferences.iter().map(|(_, q, _)| q.len() as u32).max().unwrap_or(0),
 		))]
 		pub fn settle_inferences(
 			origin: OriginFor<T>,
@@ -379,14 +427,56 @@ pub mod pallet {
 		/// attestors submitted the same result, the fee is paid out in this call.
 		/// Emits `AttributionSubmitted` (and the settlement's events).
 		#[pallet::call_index(2)]
-		#[pallet::weight(T::WeightInfo::submit_attribution_quorum(scores.len() as u32))]
+		#[pallet::weight(Pallet::<T>::attribution_weight(&scores))]
 		pub fn submit_attribution(
 			origin: OriginFor<T>,
 			inference: InferenceId,
 			scores: Scores,
 		) -> DispatchResult {
 			let attestor = ensure_signed(origin)?;
-			Self::do_submit_attribution(attestor, inference, scores)
+			let pending = Inferences::<T>::get(inference).ok_or(Error::<T>::UnknownInference)?;
+			Self::do_submit_attribution(attestor, inference, pending, scores)
+		}
+
+		/// Submit an attestor's attributions of several inferences at once, each as in
+		/// `submit_attribution`. An inference that is no longer pending because it was settled
+		/// meanwhile (by other attestors' quorum or the timeout) is skipped; any other error
+		/// rejects the whole batch. Weighs the sum of the items' `submit_attribution` weights.
+		#[pallet::call_index(3)]
+		#[pallet::weight(
+			results.iter().fold(Weight::zero(), |w, (_, s)| {
+				w.saturating_add(Pallet::<T>::attribution_weight(s))
+			})
+		)]
+		pub fn submit_attributions(
+			origin: OriginFor<T>,
+			results: Vec<(InferenceId, Scores)>,
+		) -> DispatchResult {
+			let attestor = ensure_signed(origin)?;
+			ensure!(
+				!results.is_empty() && results.len() as u32 <= T::MaxBatch::get(),
+				Error::<T>::BadBatch
+			);
+			let next = NextInferenceId::<T>::get();
+			for (inference, scores) in results {
+				match Inferences::<T>::get(inference) {
+					Some(pending) => {
+						Self::do_submit_attribution(attestor.clone(), inference, pending, scores)?
+					}
+					None if inference < next => continue,
+					None => return Err(Error::<T>::UnknownInference.into()),
+				}
+			}
+			Ok(())
+		}
+
+		/// Transfer the caller's unclaimed earnings as a contributor from the escrow to the
+		/// caller. Emits `EarningsClaimed`.
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::claim_earnings())]
+		pub fn claim_earnings(origin: OriginFor<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_claim_earnings(who)
 		}
 	}
 }

@@ -82,9 +82,43 @@ impl pallet_attribution::Config for Test {
 	type MaxAttributedContributions = ConstU32<MAX_SCORES>;
 	type MaxAttestors = ConstU32<4>;
 	type MaxBatch = ConstU32<4>;
-	type MaxPendingPerBlock = ConstU32<8>;
+	type MaxExpiryScan = ConstU32<8>;
+	type MaxExpiredPerBlock = ConstU32<2>;
 	type MaxFallbackContributions = ConstU32<64>;
 	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = MockBenchmarkHelper;
+}
+
+/// Builds the benchmarks' world in the doubles.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct MockBenchmarkHelper;
+#[cfg(feature = "runtime-benchmarks")]
+impl crate::benchmarking::BenchmarkHelper<AccountId, Balance> for MockBenchmarkHelper {
+	fn model_with_contributions(
+		datasets: u32,
+		contributions: u32,
+		fee: Balance,
+	) -> (ModelId, Vec<ContributionRef>) {
+		let model = MODELS.with(|m| m.borrow().keys().max().map_or(0, |k| k + 1)) + 100;
+		let first = 1_000 + model * 100;
+		let mut refs = Vec::new();
+		for i in 0..contributions {
+			let dataset = first + i % datasets;
+			let id = i / datasets;
+			MockDatasets::add(dataset, id, 10_000 + (model * 1_000 + i) as u64, 1 + i);
+			refs.push(ContributionRef::new(dataset, id));
+		}
+		refs.sort();
+		let base = model + 1_000;
+		MockModels::add(base, BASE_OWNER, fee, split(), vec![], None);
+		MockModels::add(model, OWNER, fee, split(), (first..first + datasets).collect(), Some(base));
+		MockStaking::stake_on(model);
+		(model, refs)
+	}
+	fn make_attestor(who: &AccountId) {
+		MockStaking::bond(*who);
+	}
 }
 
 thread_local! {
@@ -117,11 +151,12 @@ impl DatasetsInspect<AccountId> for MockDatasets {
 	fn contribution(c: ContributionRef) -> Option<(AccountId, u32)> {
 		CONTRIBUTIONS.with(|m| m.borrow().get(&c).copied())
 	}
-	fn contributions(dataset: DatasetId) -> Vec<ContributionShare<AccountId>> {
+	fn contributions(dataset: DatasetId, limit: u32) -> Vec<ContributionShare<AccountId>> {
 		CONTRIBUTIONS.with(|m| {
 			m.borrow()
 				.iter()
 				.filter(|(c, _)| c.dataset == dataset)
+				.take(limit as usize)
 				.map(|(c, (a, r))| ContributionShare {
 					contribution: *c,
 					contributor: *a,
@@ -131,7 +166,7 @@ impl DatasetsInspect<AccountId> for MockDatasets {
 		})
 	}
 	fn contribution_count(dataset: DatasetId) -> ContributionId {
-		Self::contributions(dataset).len() as u32
+		Self::contributions(dataset, u32::MAX).len() as u32
 	}
 }
 

@@ -2,7 +2,8 @@
 //! timeout split, and conservation of every escrowed unit.
 
 use crate::{
-	mock::*, result_hash, Attestations, Deadlines, Error, Event, Inferences, Scores, Totals,
+	mock::*, result_hash, Attestations, ContributorEarnings, Earnings, Error, Event,
+	ExpiryCursor, Inferences, NextInferenceId, Scores, Totals,
 };
 use frame_support::{
 	assert_noop, assert_ok,
@@ -48,6 +49,16 @@ macro_rules! assert_fails_unchanged {
 	}};
 }
 
+/// Claims `who`'s earnings.
+fn claim(who: AccountId) {
+	assert_ok!(Attribution::claim_earnings(RuntimeOrigin::signed(who)));
+}
+
+/// `who`'s unclaimed earnings.
+fn unclaimed(who: AccountId) -> Balance {
+	ContributorEarnings::<Test>::get(who).unclaimed
+}
+
 fn settle(model: u32) -> u64 {
 	let id = crate::NextInferenceId::<Test>::get();
 	assert_ok!(Attribution::settle_inference(RuntimeOrigin::signed(DEV), model, query(), 10_000));
@@ -66,7 +77,6 @@ fn settle_inference_escrows_the_fee() {
 		assert_eq!((pending.model, pending.payer, pending.fee), (0, DEV, 1_000));
 		assert_eq!(pending.query.to_vec(), query());
 		assert_eq!(pending.deadline, 1 + TIMEOUT);
-		assert!(Deadlines::<Test>::get(1 + TIMEOUT).contains(&id));
 		System::assert_last_event(
 			Event::InferenceSubmitted { inference: id, model: 0, payer: DEV, fee: 1_000 }.into(),
 		);
@@ -108,12 +118,10 @@ fn settle_inference_rejects_bad_input_without_changes() {
 			Attribution::settle_inference(RuntimeOrigin::none(), 0, query(), 10_000),
 			DispatchError::BadOrigin
 		);
-		for _ in 0..8 {
-			settle(0);
-		}
+		NextInferenceId::<Test>::put(u64::MAX);
 		assert_fails_unchanged!(
 			Attribution::settle_inference(dev, 0, query(), 10_000),
-			Error::<Test>::TooManyPending
+			Error::<Test>::IdOverflow
 		);
 	});
 }
@@ -187,6 +195,104 @@ fn submit_attribution_rejects_bad_scores_without_changes() {
 }
 
 #[test]
+fn attestations_are_bounded() {
+	build_and_execute(|| {
+		let id = settle(0);
+		// Four attestors (MaxAttestors) disagree, so no quorum: a fifth finds no room.
+		let results = [
+			vec![(c(0, 0), Perbill::one())],
+			vec![(c(0, 1), Perbill::one())],
+			vec![(c(1, 0), Perbill::one())],
+			half_half(),
+		];
+		for (i, scores) in results.into_iter().enumerate() {
+			let attestor = 50 + i as AccountId;
+			MockStaking::bond(attestor);
+			assert_ok!(Attribution::submit_attribution(RuntimeOrigin::signed(attestor), id, scores));
+		}
+		MockStaking::bond(60);
+		assert_fails_unchanged!(
+			Attribution::submit_attribution(RuntimeOrigin::signed(60), id, half_half()),
+			Error::<Test>::TooManyAttestations
+		);
+	});
+}
+
+#[test]
+fn attribution_batches_settle_and_skip_what_settled_meanwhile() {
+	build_and_execute(|| {
+		let (a, b, x) = (settle(0), settle(0), settle(0));
+		// x reaches its quorum first, through single calls.
+		assert_ok!(Attribution::submit_attribution(RuntimeOrigin::signed(ATT1), x, half_half()));
+		assert_ok!(Attribution::submit_attribution(RuntimeOrigin::signed(ATT2), x, half_half()));
+		assert_ok!(Attribution::submit_attributions(
+			RuntimeOrigin::signed(ATT1),
+			vec![(a, half_half()), (b, half_half())]
+		));
+		assert_eq!(Attestations::<Test>::get(a).len(), 1);
+		// ATT3's batch names x, already settled: skipped, the others reach their quorum.
+		assert_ok!(Attribution::submit_attributions(
+			RuntimeOrigin::signed(ATT3),
+			vec![(a, half_half()), (x, half_half()), (b, half_half())]
+		));
+		assert!(Inferences::<Test>::iter().next().is_none(), "a and b settled");
+		assert_eq!(Totals::<Test>::get().inferences_settled, 3);
+		assert_eq!(unclaimed(C1), 3 * 332);
+	});
+}
+
+#[test]
+fn attribution_batches_reject_bad_input_without_changes() {
+	build_and_execute(|| {
+		let (a, b) = (settle(0), settle(0));
+		let att = RuntimeOrigin::signed(ATT1);
+		assert_fails_unchanged!(
+			Attribution::submit_attributions(att.clone(), vec![]),
+			Error::<Test>::BadBatch
+		);
+		assert_fails_unchanged!(
+			Attribution::submit_attributions(att.clone(), vec![(a, half_half()); 5]),
+			Error::<Test>::BadBatch
+		);
+		// One bad item rejects the whole batch, including the good one before it.
+		assert_fails_unchanged!(
+			Attribution::submit_attributions(
+				att.clone(),
+				vec![(a, half_half()), (b, vec![(c(5, 0), Perbill::one())])]
+			),
+			Error::<Test>::ContributionNotInModel
+		);
+		assert_fails_unchanged!(
+			Attribution::submit_attributions(att.clone(), vec![(a, half_half()), (99, half_half())]),
+			Error::<Test>::UnknownInference
+		);
+		assert_fails_unchanged!(
+			Attribution::submit_attributions(att.clone(), vec![(a, half_half()), (a, half_half())]),
+			Error::<Test>::AlreadySubmitted
+		);
+		assert_fails_unchanged!(
+			Attribution::submit_attributions(RuntimeOrigin::signed(DEV), vec![(a, half_half())]),
+			Error::<Test>::NotAttestor
+		);
+		assert_fails_unchanged!(
+			Attribution::submit_attributions(RuntimeOrigin::none(), vec![(a, half_half())]),
+			DispatchError::BadOrigin
+		);
+	});
+}
+
+#[test]
+fn the_weight_of_a_result_counts_its_datasets() {
+	let one = Attribution::attribution_weight(&[(c(0, 0), Perbill::one())]);
+	let same = Attribution::attribution_weight(&[
+		(c(0, 0), Perbill::from_percent(50)),
+		(c(0, 1), Perbill::from_percent(50)),
+	]);
+	let two = Attribution::attribution_weight(&half_half());
+	assert!(one.all_lt(same) && same.all_lt(two), "{one:?} < {same:?} < {two:?}");
+}
+
+#[test]
 fn a_single_attestation_records_without_paying() {
 	build_and_execute(|| {
 		let id = settle(0);
@@ -223,11 +329,18 @@ fn quorum_pays_everyone_exactly() {
 		assert_eq!(free(ATT3), 100, "dissenter unpaid");
 		assert_eq!(free(BASE_OWNER), 128);
 		assert_eq!(free(OWNER), 100 + 257);
+		assert_eq!((unclaimed(C1), unclaimed(C3)), (332, 332), "credited, not yet claimed");
+		assert_eq!(unclaimed(C2), 0, "unattributed contributor unpaid");
+		assert_eq!(free(PROTOCOL), ED + 31);
+		assert_eq!(escrow(), ED + 664, "the escrow keeps the unclaimed earnings");
+		claim(C1);
+		claim(C3);
 		assert_eq!(free(C1), 100 + 332);
 		assert_eq!(free(C3), 332);
-		assert_eq!(free(C2), 100, "unattributed contributor unpaid");
-		assert_eq!(free(PROTOCOL), ED + 31);
+		assert_eq!(free(C2), 100);
 		assert_eq!(escrow(), ED);
+		System::assert_last_event(Event::EarningsClaimed { account: C3, amount: 332 }.into());
+		assert_eq!(ContributorEarnings::<Test>::get(C3), Earnings { total: 332, unclaimed: 0 });
 		System::assert_has_event(
 			Event::InferenceSettled {
 				inference: id,
@@ -258,7 +371,7 @@ fn quorum_pays_everyone_exactly() {
 		let totals = Totals::<Test>::get();
 		assert_eq!((totals.fees_settled, totals.paid_to_contributors), (1_000, 664));
 		assert_eq!(totals.earning_contributors, 2);
-		assert_eq!(crate::ContributorEarnings::<Test>::get(C3), 332);
+
 		assert_eq!(crate::ModelRevenue::<Test>::get(0), 1_000);
 		assert_eq!(crate::DatasetRevenue::<Test>::get(0), 332);
 		// Late attestations find nothing to attest.
@@ -281,7 +394,7 @@ fn stakers_are_credited_when_the_model_has_stake() {
 		// Owner part 190, lineage 19 of it.
 		assert_eq!(free(BASE_OWNER), 119);
 		assert_eq!(free(OWNER), 100 + 171);
-		assert_eq!(escrow(), ED);
+		assert_eq!(escrow(), ED + unclaimed(C1) + unclaimed(C3));
 	});
 }
 
@@ -294,6 +407,10 @@ fn timeout_splits_by_declared_records() {
 		assert!(Inferences::<Test>::contains_key(id), "not before the deadline");
 		run_to_block(1 + TIMEOUT);
 		// contributors' 665 by records 10/30/60: 66, 199, 399 (1 of dust).
+		assert_eq!((unclaimed(C1), unclaimed(C2), unclaimed(C3)), (66, 199, 399));
+		for who in [C1, C2, C3] {
+			claim(who);
+		}
 		assert_eq!(free(C1), 100 + 66);
 		assert_eq!(free(C2), 100 + 199);
 		assert_eq!(free(C3), 399);
@@ -309,38 +426,112 @@ fn timeout_splits_by_declared_records() {
 }
 
 #[test]
-fn payouts_below_the_existential_deposit_go_to_the_protocol() {
+fn the_expiry_sweep_is_bounded_per_block_and_resumes() {
 	build_and_execute(|| {
-		MockModels::add(3, OWNER, 40, split(), vec![1], None);
-		let id = settle(3);
-		let total_before: Balance = all_balances().iter().sum();
-		assert_ok!(Attribution::submit_attribution(
-			RuntimeOrigin::signed(ATT1),
-			id,
-			vec![(c(1, 0), Perbill::one())]
-		));
-		assert_ok!(Attribution::submit_attribution(
-			RuntimeOrigin::signed(ATT2),
-			id,
-			vec![(c(1, 0), Perbill::one())]
-		));
-		// fee 40: protocol 2 (attestor pool 0); remainder 38: contributors 26 to C3, a new
-		// account (26 ≥ ED), owner 7+3 = 11.
-		assert_eq!(free(C3), 26);
+		// Five inferences due at the same block; the first is settled by its quorum.
+		let ids: Vec<u64> = (0..5).map(|_| settle(0)).collect();
+		assert_ok!(Attribution::submit_attribution(RuntimeOrigin::signed(ATT1), ids[0], half_half()));
+		assert_ok!(Attribution::submit_attribution(RuntimeOrigin::signed(ATT2), ids[0], half_half()));
+		run_to_block(1 + TIMEOUT);
+		// MaxExpiredPerBlock = 2: the settled id is passed over, two expired ones settle.
+		assert_eq!(Totals::<Test>::get().settled_without_attribution, 2);
+		assert_eq!(ExpiryCursor::<Test>::get(), 3);
+		run_to_block(2 + TIMEOUT);
+		assert_eq!(Totals::<Test>::get().settled_without_attribution, 4);
+		assert_eq!(ExpiryCursor::<Test>::get(), 5);
+		assert!(Inferences::<Test>::iter().next().is_none());
+	});
+}
+
+#[test]
+fn the_expiry_sweep_stops_at_the_first_inference_not_yet_due() {
+	build_and_execute(|| {
+		let early = settle(0);
+		run_to_block(3);
+		let late = settle(0);
+		run_to_block(1 + TIMEOUT);
+		assert!(!Inferences::<Test>::contains_key(early));
+		assert!(Inferences::<Test>::contains_key(late), "due at block 3 + TIMEOUT");
+		assert_eq!(ExpiryCursor::<Test>::get(), late);
+		run_to_block(3 + TIMEOUT);
+		assert!(!Inferences::<Test>::contains_key(late));
+	});
+}
+
+#[test]
+fn on_idle_goes_on_with_the_sweep_within_the_weight_left() {
+	use frame_support::{traits::Hooks, weights::Weight};
+	build_and_execute(|| {
+		for _ in 0..5 {
+			settle(0);
+		}
+		System::set_block_number(1 + TIMEOUT);
+		assert_eq!(Attribution::on_idle(1 + TIMEOUT, Weight::zero()), Weight::zero());
+		assert_eq!(Totals::<Test>::get().settled_without_attribution, 0, "no weight, no work");
+		let used = Attribution::on_idle(1 + TIMEOUT, Weight::MAX);
+		assert_eq!(Totals::<Test>::get().settled_without_attribution, 5);
+		assert!(used.any_gt(Weight::zero()));
+	});
+}
+
+#[test]
+fn claims_reject_bad_input_without_changes() {
+	build_and_execute(|| {
+		assert_fails_unchanged!(
+			Attribution::claim_earnings(RuntimeOrigin::signed(C1)),
+			Error::<Test>::NothingToClaim
+		);
+		assert_fails_unchanged!(
+			Attribution::claim_earnings(RuntimeOrigin::none()),
+			DispatchError::BadOrigin
+		);
+		// A fee of 6 leaves C3, a new account, 4 of earnings: below ED, so not claimable yet.
 		MockModels::add(4, OWNER, 6, split(), vec![1], None);
 		let id = settle(4);
-		assert_ok!(Attribution::submit_attribution(
-			RuntimeOrigin::signed(ATT1),
-			id,
-			vec![(c(1, 0), Perbill::one())]
-		));
-		assert_ok!(Attribution::submit_attribution(
-			RuntimeOrigin::signed(ATT2),
-			id,
-			vec![(c(1, 0), Perbill::one())]
-		));
-		assert_eq!(escrow(), ED, "every unit left the escrow");
-		assert_eq!(all_balances().iter().sum::<Balance>(), total_before);
+		for att in [ATT1, ATT2] {
+			assert_ok!(Attribution::submit_attribution(
+				RuntimeOrigin::signed(att),
+				id,
+				vec![(c(1, 0), Perbill::one())]
+			));
+		}
+		assert_eq!(unclaimed(C3), 4);
+		assert_fails_unchanged!(
+			Attribution::claim_earnings(RuntimeOrigin::signed(C3)),
+			Error::<Test>::ClaimBelowMinimum
+		);
+		// Once they reach the existential deposit, they are claimed whole.
+		let id = settle(4);
+		for att in [ATT1, ATT2] {
+			assert_ok!(Attribution::submit_attribution(
+				RuntimeOrigin::signed(att),
+				id,
+				vec![(c(1, 0), Perbill::one())]
+			));
+		}
+		claim(C3);
+		assert_eq!(free(C3), 8);
+		assert_eq!(ContributorEarnings::<Test>::get(C3), Earnings { total: 8, unclaimed: 0 });
+		assert_eq!(escrow(), ED);
+	});
+}
+
+#[test]
+fn pending_inferences_pages_in_id_order() {
+	build_and_execute(|| {
+		let ids: Vec<u64> = (0..4).map(|_| settle(0)).collect();
+		assert_ok!(Attribution::submit_attribution(RuntimeOrigin::signed(ATT1), ids[1], half_half()));
+		assert_ok!(Attribution::submit_attribution(RuntimeOrigin::signed(ATT2), ids[1], half_half()));
+		assert_ok!(Attribution::submit_attribution(RuntimeOrigin::signed(ATT1), ids[2], half_half()));
+		let page = Attribution::pending_inferences(0, 2);
+		let view: Vec<_> = page.iter().map(|p| (p.inference, p.attestations)).collect();
+		assert_eq!(view, vec![(ids[0], 0), (ids[2], 1)], "settled ids are skipped");
+		assert_eq!(page[0].query, query());
+		assert_eq!((page[0].payer, page[0].fee, page[0].deadline), (DEV, 1_000, 1 + TIMEOUT));
+		let rest: Vec<_> =
+			Attribution::pending_inferences(ids[2] + 1, 10).iter().map(|p| p.inference).collect();
+		assert_eq!(rest, vec![ids[3]]);
+		assert!(Attribution::pending_inferences(0, 0).is_empty());
 	});
 }
 
@@ -420,12 +611,25 @@ fn every_escrowed_unit_is_paid_out_exactly_once() {
 					scores
 				));
 			}
-			run_to_block(2 + TIMEOUT);
+			// MaxExpiredPerBlock = 2: six inferences are all due within three blocks.
+			run_to_block(4 + TIMEOUT);
 			assert!(Inferences::<Test>::iter().next().is_none(), "all settled");
-			assert_eq!(escrow(), ED, "escrow back to its start");
+			let owed: Balance = [C1, C2, C3].iter().map(|a| unclaimed(*a)).sum();
+			assert_eq!(escrow(), ED + owed, "escrow holds exactly the unclaimed earnings");
+			for who in [C1, C2, C3] {
+				if unclaimed(who) > 0 && (free(who) > 0 || unclaimed(who) >= ED) {
+					claim(who);
+				}
+			}
+			let owed: Balance = [C1, C2, C3].iter().map(|a| unclaimed(*a)).sum();
+			assert_eq!(escrow(), ED + owed, "claims leave the escrow exactly once");
 			assert_eq!(Balances::total_issuance(), issuance, "settlement mints and burns nothing");
 			assert_eq!(all_balances().iter().sum::<Balance>(), total_before);
 			assert_eq!(free(OUTSIDER), 100, "no credit outside the model's datasets");
+			assert_eq!(ContributorEarnings::<Test>::get(OUTSIDER).total, 0);
+			let earned: Balance =
+				[C1, C2, C3].iter().map(|a| ContributorEarnings::<Test>::get(a).total).sum();
+			assert_eq!(earned, Totals::<Test>::get().paid_to_contributors);
 			let staker_credit: Balance = (10..14).map(MockStaking::credited).sum();
 			assert_eq!(free(REWARDS), ED + staker_credit, "stakers' funds match their credit");
 			let totals = Totals::<Test>::get();

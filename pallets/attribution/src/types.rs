@@ -8,7 +8,7 @@ use sp_runtime::{
 	traits::{BlakeTwo256, Hash},
 	Perbill,
 };
-use tributary_primitives::{ContributionRef, ModelId};
+use tributary_primitives::{ContributionRef, InferenceId, ModelId};
 
 use crate::{BalanceOf, Config};
 
@@ -70,6 +70,46 @@ pub struct Payout<Balance> {
 	pub to_stakers: Balance,
 	/// Paid to the protocol account and the quorum's attestors, rounding dust included.
 	pub to_protocol: Balance,
+}
+
+/// A contributor's earnings: everything ever credited, and the part still in the escrow.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Default,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
+pub struct Earnings<Balance> {
+	/// Lifetime earnings.
+	pub total: Balance,
+	/// Credited and not yet claimed.
+	pub unclaimed: Balance,
+}
+
+/// A pending inference as clients see it.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
+pub struct PendingInference<AccountId, Balance, BlockNumber> {
+	/// The inference.
+	pub inference: InferenceId,
+	/// The model used.
+	pub model: ModelId,
+	/// The developer who paid.
+	pub payer: AccountId,
+	/// The escrowed fee.
+	pub fee: Balance,
+	/// The query bytes.
+	pub query: alloc::vec::Vec<u8>,
+	/// The block after which, without a quorum, the fee is split by declared record counts.
+	pub deadline: BlockNumber,
+	/// How many attestors have submitted a result so far.
+	pub attestations: u32,
 }
 
 /// Lifetime totals of the economy.

@@ -327,9 +327,9 @@ impl<T: Config> DatasetsInspect<T::AccountId> for Pallet<T> {
 			.map(|c| (c.contributor, c.records))
 	}
 
-	fn contributions(dataset: DatasetId) -> Vec<ContributionShare<T::AccountId>> {
+	fn contributions(dataset: DatasetId, limit: u32) -> Vec<ContributionShare<T::AccountId>> {
 		let count = Datasets::<T>::get(dataset).map(|d| d.contribution_count).unwrap_or(0);
-		(0..count)
+		(0..count.min(limit))
 			.filter_map(|id| {
 				Contributions::<T>::get(dataset, id).map(|c| ContributionShare {
 					contribution: ContributionRef::new(dataset, id),

@@ -542,7 +542,7 @@ fn inspect_lists_contributions_in_id_order() {
 		let d = register(ALICE, 1, OPEN_COMMERCIAL);
 		assert_ok!(Datasets::add_contribution(RuntimeOrigin::signed(BOB), d, h(2), 40, uri(2)));
 		assert_ok!(Datasets::add_contribution(RuntimeOrigin::signed(CHARLIE), d, h(3), 60, uri(3)));
-		let list = Datasets::contributions(d);
+		let list = Datasets::contributions(d, u32::MAX);
 		let view: Vec<_> =
 			list.iter().map(|c| (c.contribution.contribution, c.contributor, c.records)).collect();
 		assert_eq!(view, vec![(0, ALICE, 1), (1, BOB, 40), (2, CHARLIE, 60)]);
@@ -550,7 +550,10 @@ fn inspect_lists_contributions_in_id_order() {
 		assert_eq!(Datasets::contribution(ContributionRef::new(d, 3)), None);
 		assert_eq!(Datasets::contribution_count(d), 3);
 		assert_eq!(Datasets::contribution_count(9), 0);
-		assert!(Datasets::contributions(9).is_empty());
+		assert!(Datasets::contributions(9, u32::MAX).is_empty());
+		let first_two: Vec<_> =
+			Datasets::contributions(d, 2).iter().map(|c| c.contributor).collect();
+		assert_eq!(first_two, vec![ALICE, BOB], "the limit bounds the list");
 		assert_eq!(Datasets::dataset_owner(d), Some(ALICE));
 		assert_eq!(Datasets::dataset_owner(9), None);
 	});

@@ -129,7 +129,7 @@ impl DatasetsInspect<AccountId> for MockDatasets {
 	fn contribution(_: ContributionRef) -> Option<(AccountId, u32)> {
 		None
 	}
-	fn contributions(_: DatasetId) -> Vec<ContributionShare<AccountId>> {
+	fn contributions(_: DatasetId, _: u32) -> Vec<ContributionShare<AccountId>> {
 		Vec::new()
 	}
 	fn contribution_count(_: DatasetId) -> ContributionId {

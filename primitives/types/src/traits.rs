@@ -52,9 +52,9 @@ pub trait DatasetsInspect<AccountId> {
 	/// The account paid for `contribution` and its declared record count, if it exists.
 	fn contribution(contribution: ContributionRef) -> Option<(AccountId, u32)>;
 
-	/// Every contribution of `dataset`, in id order (bounded by the pallet's
-	/// `MaxContributionsPerDataset`).
-	fn contributions(dataset: DatasetId) -> Vec<ContributionShare<AccountId>>;
+	/// The first `limit` contributions of `dataset` (existing ones, in id order); reads no
+	/// more than `limit` contributions.
+	fn contributions(dataset: DatasetId, limit: u32) -> Vec<ContributionShare<AccountId>>;
 
 	/// The number of contributions `dataset` has (0 if it does not exist).
 	fn contribution_count(dataset: DatasetId) -> ContributionId;

@@ -1,0 +1,192 @@
+//! Benchmarks for `pallet_attribution` (FRAME benchmarking v2).
+//!
+//! Every benchmark takes the expensive path: a fresh developer, a model with a base model (the
+//! lineage payout) and stake on it (the stakers' credit), the quorum reached by the benchmarked
+//! call with dissenters on record, contributors earning for the first time, every attributed
+//! dataset distinct where the component says so.
+
+use super::*;
+use crate::Pallet as Attribution;
+use alloc::{vec, vec::Vec};
+use frame_benchmarking::v2::*;
+use frame_support::traits::{fungible::Mutate, Get};
+use frame_system::RawOrigin;
+use sp_runtime::{
+	traits::{Bounded, Saturating, Zero},
+	Perbill,
+};
+use tributary_primitives::ContributionRef;
+
+/// Prepares the world the benchmarks need outside this pallet.
+pub trait BenchmarkHelper<AccountId, Balance> {
+	/// Register a model charging `fee`, with a base model and stake on it, trained on
+	/// `datasets` datasets that hold `contributions` contributions in all (spread evenly, at
+	/// least one each, every one with its own contributor). Returns the model and its
+	/// contributions in increasing order.
+	fn model_with_contributions(
+		datasets: u32,
+		contributions: u32,
+		fee: Balance,
+	) -> (ModelId, Vec<ContributionRef>);
+
+	/// Make `who` (already funded) a bonded attestor.
+	fn make_attestor(who: &AccountId);
+}
+
+/// The most datasets a benchmarked result spans (a model's datasets are bounded by the model
+/// registry; 16 in the runtime).
+const MAX_DATASETS: u32 = 16;
+
+fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
+	let who: T::AccountId = account(name, index, 0);
+	T::Currency::set_balance(&who, BalanceOf::<T>::max_value() / 1_000_000u32.into());
+	who
+}
+
+fn fee<T: Config>() -> BalanceOf<T> {
+	1_000_000_000u32.into()
+}
+
+/// Shares as equal as Perbill allows, strictly increasing contributions, summing to 100%.
+fn even_scores(refs: &[ContributionRef]) -> Scores {
+	let n = refs.len() as u32;
+	let each = 1_000_000_000 / n;
+	let first = 1_000_000_000 - each * (n - 1);
+	refs.iter()
+		.enumerate()
+		.map(|(i, c)| (*c, Perbill::from_parts(if i == 0 { first } else { each })))
+		.collect()
+}
+
+/// A pending inference of `model`, paid by a fresh developer, with the longest query.
+fn pending<T: Config>(model: ModelId, payer: u32) -> InferenceId {
+	let developer = funded::<T>("developer", payer);
+	let query = vec![b'7'; T::MaxQueryLen::get() as usize];
+	Attribution::<T>::do_settle_inference(&developer, model, query, fee::<T>())
+		.expect("benchmark inference is paid")
+}
+
+/// Records `quorum - 1` agreeing attestations and dissenters up to `MaxAttestors - 1`.
+fn prior_attestations<T: Config>(inference: InferenceId, scores: &Scores) {
+	let agreeing = result_hash(scores);
+	let dissenting = sp_core::H256::repeat_byte(0xd1);
+	let mut list = AttestationsOf::<T>::default();
+	for i in 0..T::MaxAttestors::get().saturating_sub(1) {
+		let who = funded::<T>("prior-attestor", i);
+		let hash = if i + 1 < T::AttestationQuorum::get() { agreeing } else { dissenting };
+		list.try_push((who, hash)).expect("below MaxAttestors");
+	}
+	Attestations::<T>::insert(inference, list);
+}
+
+#[benchmarks]
+mod benchmarks {
+	use super::*;
+
+	/// One inference with the longest query, paid by a developer paying for the first time.
+	#[benchmark]
+	fn settle_inference(q: Linear<1, { T::MaxQueryLen::get() }>) {
+		let (model, _) = T::BenchmarkHelper::model_with_contributions(1, 1, fee::<T>());
+		let developer = funded::<T>("developer", 0);
+		let query = vec![b'7'; q as usize];
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(developer.clone()), model, query, fee::<T>());
+
+		assert_eq!(NextInferenceId::<T>::get(), 1);
+		assert!(Developers::<T>::contains_key(&developer));
+	}
+
+	/// `b` inferences of `b` distinct models, each query `q` bytes long.
+	#[benchmark]
+	fn settle_inferences(
+		b: Linear<1, { T::MaxBatch::get() }>,
+		q: Linear<1, { T::MaxQueryLen::get() }>,
+	) {
+		let items: Vec<_> = (0..b)
+			.map(|_| {
+				let (model, _) = T::BenchmarkHelper::model_with_contributions(1, 1, fee::<T>());
+				(model, vec![b'7'; q as usize], fee::<T>())
+			})
+			.collect();
+		let developer = funded::<T>("developer", 0);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(developer), items);
+
+		assert_eq!(NextInferenceId::<T>::get(), b as u64);
+	}
+
+	/// The call that completes the quorum: `s` attributed contributions over `d` distinct
+	/// datasets, every contributor earning for the first time.
+	#[benchmark]
+	fn submit_attribution(
+		s: Linear<MAX_DATASETS, { T::MaxAttributedContributions::get().max(MAX_DATASETS) }>,
+		d: Linear<1, MAX_DATASETS>,
+	) {
+		let (model, refs) = T::BenchmarkHelper::model_with_contributions(d, s, fee::<T>());
+		let inference = pending::<T>(model, 0);
+		let scores = even_scores(&refs);
+		prior_attestations::<T>(inference, &scores);
+		let attestor = funded::<T>("attestor", 0);
+		T::BenchmarkHelper::make_attestor(&attestor);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(attestor), inference, scores);
+
+		assert!(!Inferences::<T>::contains_key(inference), "the quorum settled it");
+		assert_eq!(Totals::<T>::get().earning_contributors, s as u64);
+	}
+
+	/// A contributor with a new account claims its earnings.
+	#[benchmark]
+	fn claim_earnings() {
+		let contributor: T::AccountId = account("contributor", 0, 0);
+		let amount = fee::<T>();
+		T::Currency::set_balance(
+			&Attribution::<T>::escrow_account(),
+			amount.saturating_mul(2u32.into()),
+		);
+		ContributorEarnings::<T>::insert(&contributor, Earnings { total: amount, unclaimed: amount });
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(contributor.clone()));
+
+		assert!(ContributorEarnings::<T>::get(&contributor).unclaimed.is_zero());
+	}
+
+	/// The expiry sweep passing over `n` ids of settled inferences.
+	#[benchmark]
+	fn expiry_scan(n: Linear<0, { T::MaxExpiryScan::get() }>) {
+		NextInferenceId::<T>::put(n as u64);
+		let now = frame_system::Pallet::<T>::block_number();
+
+		#[block]
+		{
+			Attribution::<T>::sweep_expired(now, n, 0);
+		}
+
+		assert_eq!(ExpiryCursor::<T>::get(), n as u64);
+	}
+
+	/// One expired inference settled by the declared records of `c` contributions, spread
+	/// over as many datasets as a model may have.
+	#[benchmark]
+	fn expire_inference(c: Linear<1, { T::MaxFallbackContributions::get() }>) {
+		let (model, _) =
+			T::BenchmarkHelper::model_with_contributions(c.min(MAX_DATASETS), c, fee::<T>());
+		let inference = pending::<T>(model, 0);
+		let deadline = Inferences::<T>::get(inference).expect("pending").deadline;
+		frame_system::Pallet::<T>::set_block_number(deadline);
+
+		#[block]
+		{
+			Attribution::<T>::sweep_expired(deadline, 1, 1);
+		}
+
+		assert!(!Inferences::<T>::contains_key(inference), "settled by records");
+		assert_eq!(Totals::<T>::get().settled_without_attribution, 1);
+	}
+
+	impl_benchmark_test_suite!(Attribution, crate::mock::new_test_ext(), crate::mock::Test);
+}
