@@ -7,7 +7,7 @@ use sc_transaction_pool_api::TransactionPool;
 use sp_api::ProvideRuntimeApi;
 use sp_block_builder::BlockBuilder;
 use sp_blockchain::{Error as BlockChainError, HeaderBackend, HeaderMetadata};
-use tributary_runtime::{opaque::Block, AccountId, Balance, Nonce};
+use tributary_runtime::{opaque::Block, AccountId, Balance, BlockNumber, Nonce};
 
 /// What the RPC methods need.
 pub struct FullDeps<C, P> {
@@ -17,7 +17,7 @@ pub struct FullDeps<C, P> {
 	pub pool: Arc<P>,
 }
 
-/// All of the node's RPC methods: `system_accountNextIndex`, `payment_*`.
+/// All of the node's RPC methods: `system_accountNextIndex`, `payment_*`, `attribution_*`.
 pub fn create_full<C, P>(
 	deps: FullDeps<C, P>,
 ) -> Result<RpcModule<()>, Box<dyn std::error::Error + Send + Sync>>
@@ -27,9 +27,11 @@ where
 	C: Send + Sync + 'static,
 	C::Api: substrate_frame_rpc_system::AccountNonceApi<Block, AccountId, Nonce>,
 	C::Api: pallet_transaction_payment_rpc::TransactionPaymentRuntimeApi<Block, Balance>,
+	C::Api: pallet_attribution_rpc::AttributionRuntimeApi<Block, AccountId, Balance, BlockNumber>,
 	C::Api: BlockBuilder<Block>,
 	P: TransactionPool + 'static,
 {
+	use pallet_attribution_rpc::{Attribution, AttributionApiServer};
 	use pallet_transaction_payment_rpc::{TransactionPayment, TransactionPaymentApiServer};
 	use substrate_frame_rpc_system::{System, SystemApiServer};
 
@@ -37,7 +39,8 @@ where
 	let FullDeps { client, pool } = deps;
 
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
-	module.merge(TransactionPayment::new(client).into_rpc())?;
+	module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
+	module.merge(Attribution::<_, _, Balance>::new(client).into_rpc())?;
 
 	Ok(module)
 }

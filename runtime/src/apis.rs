@@ -17,7 +17,7 @@ use sp_runtime::{
 use sp_version::RuntimeVersion;
 
 use crate::{
-	AccountId, Aura, Balance, Block, Executive, Grandpa, InherentDataExt, Nonce, Runtime,
+	AccountId, Aura, Balance, Block, BlockNumber, Executive, Grandpa, InherentDataExt, Nonce, Runtime,
 	RuntimeCall, RuntimeGenesisConfig, SessionKeys, System, TransactionPayment, VERSION,
 };
 
@@ -194,6 +194,34 @@ impl_runtime_apis! {
 		}
 		fn query_length_to_fee(length: u32) -> Balance {
 			TransactionPayment::length_to_fee(length)
+		}
+	}
+
+	impl pallet_attribution_runtime_api::AttributionApi<Block, AccountId, Balance, BlockNumber>
+		for Runtime
+	{
+		fn pending_inferences(
+			from: tributary_primitives::InferenceId,
+			limit: u32,
+		) -> Vec<pallet_attribution::PendingInference<AccountId, Balance, BlockNumber>> {
+			let limit = limit.min(pallet_attribution_runtime_api::MAX_PENDING_PAGE);
+			pallet_attribution::Pallet::<Runtime>::pending_inferences(from, limit)
+		}
+
+		fn contributor_earnings(account: AccountId) -> pallet_attribution::Earnings<Balance> {
+			pallet_attribution::ContributorEarnings::<Runtime>::get(account)
+		}
+
+		fn model_revenue(model: tributary_primitives::ModelId) -> Balance {
+			pallet_attribution::ModelRevenue::<Runtime>::get(model)
+		}
+
+		fn dataset_revenue(dataset: tributary_primitives::DatasetId) -> Balance {
+			pallet_attribution::DatasetRevenue::<Runtime>::get(dataset)
+		}
+
+		fn economy_totals() -> pallet_attribution::EconomyTotals<Balance> {
+			pallet_attribution::Totals::<Runtime>::get()
 		}
 	}
 

@@ -1,10 +1,14 @@
 //! The pallets whose weights the runtime benchmarks (`scripts/bench/pallet-weights.sh`), and
 //! the helpers that prepare other pallets' state for them.
 
-use crate::{AccountId, Balances, Runtime, RuntimeOrigin, UNIT};
+use crate::{AccountId, Balance, Balances, Runtime, RuntimeOrigin, UNIT};
+use alloc::vec::Vec;
 use frame_support::traits::fungible::Mutate;
 use sp_core::H256;
-use tributary_primitives::{DatasetId, License, ModelId, StakeTarget};
+use sp_runtime::Perbill;
+use tributary_primitives::{
+	ContributionRef, DatasetId, License, ModelId, RewardSplit, StakeTarget,
+};
 
 frame_benchmarking::define_benchmarks!(
 	[frame_benchmarking, BaselineBench::<Runtime>]
@@ -16,6 +20,7 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_datasets, Datasets]
 	[pallet_models, Models]
 	[pallet_stake, Stake]
+	[pallet_attribution, Attribution]
 );
 
 /// Prepares datasets and stake targets with the real pallets.
@@ -56,5 +61,106 @@ impl pallet_models::benchmarking::BenchmarkHelper<AccountId> for Helper {
 impl pallet_stake::benchmarking::BenchmarkHelper for Helper {
 	fn active_target() -> StakeTarget {
 		StakeTarget::Dataset(Self::dataset(u32::MAX, 0))
+	}
+}
+
+impl Helper {
+	/// A funded account for the benchmarks' world.
+	fn funded(name: &'static str, index: u32) -> AccountId {
+		let who: AccountId = frame_benchmarking::account(name, index, 0);
+		let _ = Balances::set_balance(&who, 1_000_000 * UNIT);
+		who
+	}
+
+	/// Registers a model over `datasets` with a fee and an even split, from `owner`.
+	fn model(owner: &AccountId, datasets: Vec<DatasetId>, base: Option<ModelId>, fee: Balance) -> ModelId {
+		let model = pallet_models::NextModelId::<Runtime>::get();
+		let mut artifact = [0x5au8; 32];
+		artifact[..4].copy_from_slice(&model.to_le_bytes());
+		let split = RewardSplit {
+			model_owner: Perbill::from_percent(20),
+			stakers: Perbill::from_percent(10),
+			contributors: Perbill::from_percent(70),
+		};
+		pallet_models::Pallet::<Runtime>::register_model(
+			RuntimeOrigin::signed(owner.clone()),
+			H256(artifact),
+			b"ipfs://benchmark-model".to_vec(),
+			datasets,
+			base,
+			H256::repeat_byte(0x1d),
+			b"ipfs://benchmark-index".to_vec(),
+			fee,
+			split,
+		)
+		.expect("benchmark model registers");
+		model
+	}
+}
+
+impl pallet_attribution::benchmarking::BenchmarkHelper<AccountId, Balance> for Helper {
+	fn model_with_contributions(
+		datasets: u32,
+		contributions: u32,
+		fee: Balance,
+	) -> (ModelId, Vec<ContributionRef>) {
+		let owner = Self::funded("model-owner", 0);
+		let base = pallet_models::NextModelId::<Runtime>::get();
+		let base_dataset = Self::dataset(2_000_000 + base, base);
+		Self::model(&owner, alloc::vec![base_dataset], None, fee);
+		let model = base + 1;
+		let datasets = datasets.max(1);
+		let mut refs = Vec::new();
+		let mut ids = Vec::new();
+		for d in 0..datasets {
+			// Seeds above the ones other helpers use keep the content hashes distinct.
+			let seed = 1_000_000 + model * 64 + d;
+			let dataset = Self::dataset(seed, model);
+			let dataset_owner: AccountId = frame_benchmarking::account("dataset-owner", seed, 0);
+			pallet_datasets::Pallet::<Runtime>::set_open(
+				RuntimeOrigin::signed(dataset_owner),
+				dataset,
+				true,
+			)
+			.expect("benchmark dataset opens");
+			ids.push(dataset);
+			refs.push(ContributionRef::new(dataset, 0));
+		}
+		for i in datasets..contributions.max(datasets) {
+			let dataset = ids[(i % datasets) as usize];
+			let contributor = Self::funded("contributor", model * 1_000 + i);
+			let id = pallet_datasets::Datasets::<Runtime>::get(dataset)
+				.expect("benchmark dataset exists")
+				.contribution_count;
+			let mut hash = [0xc0u8; 32];
+			hash[..4].copy_from_slice(&model.to_le_bytes());
+			hash[4..8].copy_from_slice(&i.to_le_bytes());
+			pallet_datasets::Pallet::<Runtime>::add_contribution(
+				RuntimeOrigin::signed(contributor),
+				dataset,
+				H256(hash),
+				1 + i,
+				b"ipfs://benchmark-contribution".to_vec(),
+			)
+			.expect("benchmark contribution");
+			refs.push(ContributionRef::new(dataset, id));
+		}
+		refs.sort();
+		let registered = Self::model(&owner, ids, Some(base), fee);
+		debug_assert_eq!(registered, model);
+		let staker = Self::funded("model-staker", model);
+		pallet_stake::Pallet::<Runtime>::stake(
+			RuntimeOrigin::signed(staker),
+			StakeTarget::Model(model),
+			10 * UNIT,
+		)
+		.expect("benchmark stake");
+		(model, refs)
+	}
+
+	fn make_attestor(who: &AccountId) {
+		let _ = Balances::set_balance(who, 1_000_000 * UNIT);
+		pallet_stake::Pallet::<Runtime>::bond_attestor(RuntimeOrigin::signed(who.clone()), 1_000 * UNIT)
+			.expect("benchmark attestor bonds");
 	}
 }

@@ -121,8 +121,15 @@ fn a_fee_flows_from_developer_to_contributors_owner_stakers_and_protocol() {
 
 		// fee 10 UNIT: protocol 5% = 0.5 (half to Alice as attestor); 9.5 split 20/10/70.
 		let contributors = 665 * UNIT / 100;
+		let earnings = pallet_attribution::ContributorEarnings::<Runtime>::get;
+		assert_eq!(earnings(&eve).unclaimed, contributors * 3 / 4);
+		assert_eq!(earnings(&bob).total, contributors / 4);
+		let escrow = pallet_attribution::Pallet::<Runtime>::escrow_account();
+		let ed = tributary_runtime::EXISTENTIAL_DEPOSIT;
+		assert_eq!(Balances::balance(&escrow), ed + contributors, "earnings wait in the escrow");
+		assert_ok!(Attribution::claim_earnings(signed(&eve)));
 		assert_eq!(Balances::balance(&eve) - eve_before, contributors * 3 / 4);
-		assert_eq!(pallet_attribution::ContributorEarnings::<Runtime>::get(&bob), contributors / 4);
+		assert_eq!(earnings(&eve).unclaimed, 0);
 		assert_eq!(
 			pallet_stake::Pallet::<Runtime>::pending_rewards(StakeTarget::Model(model), &dave),
 			95 * UNIT / 100
@@ -132,8 +139,7 @@ fn a_fee_flows_from_developer_to_contributors_owner_stakers_and_protocol() {
 		// which these direct calls do not charge).
 		assert_eq!(Balances::total_issuance(), issuance);
 		assert_eq!(total(&everyone), before);
-		let escrow = pallet_attribution::Pallet::<Runtime>::escrow_account();
-		assert_eq!(Balances::balance(&escrow), tributary_runtime::EXISTENTIAL_DEPOSIT);
+		assert_eq!(Balances::balance(&escrow), ed + contributors / 4, "Bob has not claimed");
 
 		// Dave claims his staker reward.
 		let dave_before = Balances::balance(&dave);
@@ -152,6 +158,8 @@ fn a_fee_flows_from_developer_to_contributors_owner_stakers_and_protocol() {
 		System::set_block_number(deadline);
 		Attribution::on_initialize(deadline);
 		assert!(pallet_attribution::Inferences::<Runtime>::get(1).is_none());
+		assert_eq!(earnings(&eve).unclaimed, contributors * 120 / 121);
+		assert_ok!(Attribution::claim_earnings(signed(&eve)));
 		assert_eq!(Balances::balance(&eve) - eve_before, contributors * 120 / 121);
 		assert_eq!(Balances::total_issuance(), issuance);
 		assert_eq!(total(&everyone), before);

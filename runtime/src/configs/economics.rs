@@ -111,7 +111,10 @@ impl pallet_attribution::Config for Runtime {
 	type MaxAttributedContributions = ConstU32<32>;
 	type MaxAttestors = ConstU32<8>;
 	type MaxBatch = ConstU32<64>;
-	type MaxPendingPerBlock = ConstU32<64>;
+	type MaxExpiryScan = ConstU32<1024>;
+	type MaxExpiredPerBlock = ConstU32<8>;
 	type MaxFallbackContributions = ConstU32<64>;
 	type WeightInfo = pallet_attribution::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = crate::benchmarks::Helper;
 }
