@@ -5,18 +5,32 @@
 //       [--requires-approval] [--metadata '{"name":"..."}'] [--suri //Alice] [--ws ws://127.0.0.1:9944]
 //   tributary-client list-datasets [--ws ...]
 //   tributary-client show-dataset <id> [--ws ...]
+//   tributary-client settle-inference --model ID --query query.csv --max-fee AMOUNT [--suri //Bob]
+//   tributary-client pending [--from ID] [--limit N]
+//   tributary-client earnings <SS58 account>
+//   tributary-client claim [--suri //Eve]
+//   tributary-client economy
 //
 // Output is JSON on stdout; errors go to stderr with exit code 1 (2 for bad arguments).
 
 import { parseArgs } from 'node:util';
 import { connect, signer } from './lib/chain.mjs';
+import { readFile } from 'node:fs/promises';
 import { registerDataset, listDatasets, getDataset } from './lib/datasets.mjs';
+import {
+  settleInference, pendingInferences, contributorEarnings, claimEarnings, economyTotals,
+} from './lib/economy.mjs';
 
 const USAGE = `usage:
   tributary-client register-dataset --file PATH --uri URI [--commercial] [--requires-approval]
                                     [--metadata TEXT] [--suri //Alice] [--ws ws://127.0.0.1:9944]
   tributary-client list-datasets [--ws URL]
-  tributary-client show-dataset ID [--ws URL]`;
+  tributary-client show-dataset ID [--ws URL]
+  tributary-client settle-inference --model ID --query PATH --max-fee AMOUNT [--suri URI] [--ws URL]
+  tributary-client pending [--from ID] [--limit N] [--ws URL]
+  tributary-client earnings ACCOUNT [--ws URL]
+  tributary-client claim [--suri URI] [--ws URL]
+  tributary-client economy [--ws URL]`;
 
 const OPTIONS = {
   ws: { type: 'string', default: process.env.TRIBUTARY_WS || 'ws://127.0.0.1:9944' },
@@ -26,6 +40,11 @@ const OPTIONS = {
   metadata: { type: 'string', default: '' },
   commercial: { type: 'boolean', default: false },
   'requires-approval': { type: 'boolean', default: false },
+  model: { type: 'string' },
+  query: { type: 'string' },
+  'max-fee': { type: 'string' },
+  from: { type: 'string', default: '0' },
+  limit: { type: 'string', default: '1000' },
   help: { type: 'boolean', short: 'h', default: false },
 };
 
@@ -53,7 +72,15 @@ async function main() {
     if (!values.uri) fail(`register-dataset needs --uri\n${USAGE}`, 2);
   } else if (command === 'show-dataset') {
     if (rest.length !== 1 || !/^\d+$/.test(rest[0])) fail(`show-dataset needs a numeric ID\n${USAGE}`, 2);
-  } else if (command !== 'list-datasets') {
+  } else if (command === 'settle-inference') {
+    if (!/^\d+$/.test(values.model || '')) fail(`settle-inference needs a numeric --model\n${USAGE}`, 2);
+    if (!values.query) fail(`settle-inference needs --query\n${USAGE}`, 2);
+    if (!/^\d+$/.test(values['max-fee'] || '')) fail(`settle-inference needs a numeric --max-fee\n${USAGE}`, 2);
+  } else if (command === 'earnings') {
+    if (rest.length !== 1) fail(`earnings needs an ACCOUNT\n${USAGE}`, 2);
+  } else if (command === 'pending') {
+    if (!/^\d+$/.test(values.from) || !/^\d+$/.test(values.limit)) fail(`--from and --limit are numbers\n${USAGE}`, 2);
+  } else if (!['list-datasets', 'claim', 'economy'].includes(command)) {
     fail(`unknown command '${command}'\n${USAGE}`, 2);
   }
 
@@ -69,6 +96,25 @@ async function main() {
       });
       process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
       if (!result.ok) process.exitCode = 1;
+    } else if (command === 'settle-inference') {
+      const pair = await signer(values.suri);
+      const query = await readFile(values.query);
+      const result = await settleInference(api, pair, {
+        model: Number(values.model), query, maxFee: values['max-fee'],
+      });
+      process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      if (!result.ok) process.exitCode = 1;
+    } else if (command === 'claim') {
+      const result = await claimEarnings(api, await signer(values.suri));
+      process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      if (!result.ok) process.exitCode = 1;
+    } else if (command === 'pending') {
+      const pending = await pendingInferences(api, Number(values.from), Number(values.limit));
+      process.stdout.write(`${JSON.stringify(pending, null, 2)}\n`);
+    } else if (command === 'earnings') {
+      process.stdout.write(`${JSON.stringify(await contributorEarnings(api, rest[0]), null, 2)}\n`);
+    } else if (command === 'economy') {
+      process.stdout.write(`${JSON.stringify(await economyTotals(api), null, 2)}\n`);
     } else if (command === 'list-datasets') {
       process.stdout.write(`${JSON.stringify(await listDatasets(api), null, 2)}\n`);
     } else {

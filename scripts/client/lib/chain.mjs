@@ -4,13 +4,48 @@ import { ApiPromise, WsProvider } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 
+/** The node's `attribution_*` RPC methods, for polkadot.js to decorate as `api.rpc.attribution`. */
+export const TRIBUTARY_RPC = {
+  attribution: {
+    pendingInferences: {
+      description: 'Pending inferences with ids from `from` upwards, at most `limit` (≤ 1000).',
+      params: [
+        { name: 'from', type: 'u64', isOptional: true },
+        { name: 'limit', type: 'u32', isOptional: true },
+        { name: 'at', type: 'BlockHash', isOptional: true },
+      ],
+      type: 'Json',
+    },
+    contributorEarnings: {
+      description: "A contributor's lifetime and unclaimed earnings.",
+      params: [{ name: 'account', type: 'AccountId' }, { name: 'at', type: 'BlockHash', isOptional: true }],
+      type: 'Json',
+    },
+    modelRevenue: {
+      description: 'Fees settled for a model.',
+      params: [{ name: 'model', type: 'u32' }, { name: 'at', type: 'BlockHash', isOptional: true }],
+      type: 'Text',
+    },
+    datasetRevenue: {
+      description: "Paid to a dataset's contributors.",
+      params: [{ name: 'dataset', type: 'u32' }, { name: 'at', type: 'BlockHash', isOptional: true }],
+      type: 'Text',
+    },
+    economyTotals: {
+      description: "The economy's lifetime totals.",
+      params: [{ name: 'at', type: 'BlockHash', isOptional: true }],
+      type: 'Json',
+    },
+  },
+};
+
 /** Connects to the node at `endpoint` (e.g. ws://127.0.0.1:9944); rejects after `timeoutMs`. */
 export async function connect(endpoint, timeoutMs = 30000) {
   const provider = new WsProvider(endpoint, 1000);
   const timer = new Promise((_, reject) =>
     setTimeout(() => reject(new Error(`no answer from ${endpoint} within ${timeoutMs} ms`)), timeoutMs));
   try {
-    return await Promise.race([ApiPromise.create({ provider, noInitWarn: true }), timer]);
+    return await Promise.race([ApiPromise.create({ provider, noInitWarn: true, rpc: TRIBUTARY_RPC }), timer]);
   } catch (e) {
     await provider.disconnect().catch(() => {});
     throw e;
