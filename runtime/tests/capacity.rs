@@ -1,0 +1,55 @@
+//! Settlement capacity of one block, from the runtime's benchmarked weights.
+//!
+//! A settlement is a developer's paid inference (in a `settle_inferences` batch of
+//! `MaxBatch`) plus the `AttestationQuorum` attestors' results for it (each in a
+//! `submit_attributions` batch of `MaxBatch`), every result attributing 16 contributions;
+//! each batch extrinsic also pays the base extrinsic weight. The normal dispatch class's share
+//! of the block (75% of 2 s of reference time per 6 s block) is the budget.
+//!
+//! `cargo test -p tributary-runtime --test capacity -- --nocapture` prints the table.
+
+use frame_support::{dispatch::DispatchClass, traits::Get, weights::Weight};
+use pallet_attribution::WeightInfo;
+use tributary_runtime::{configs::RuntimeBlockWeights, Runtime};
+
+type AttributionWeights = <Runtime as pallet_attribution::Config>::WeightInfo;
+
+/// Contributions attributed by each result.
+const CONTRIBUTIONS: u32 = 16;
+/// The query of a typical gradient-model inference (a CSV header and one row).
+const QUERY_BYTES: u32 = 256;
+
+/// Settlements that fit in the normal class of one block, with `quorum` attestors and the 16
+/// contributions spread over `datasets` datasets.
+fn settlements_per_block(quorum: u32, datasets: u32) -> (u64, Weight) {
+	let weights = RuntimeBlockWeights::get();
+	let normal = weights.get(DispatchClass::Normal);
+	let budget = normal.max_total.expect("the normal class is bounded");
+	let batch = <Runtime as pallet_attribution::Config>::MaxBatch::get();
+	let base = normal.base_extrinsic;
+	let settle_batch = AttributionWeights::settle_inferences(batch, QUERY_BYTES).saturating_add(base);
+	let attest_batch = AttributionWeights::submit_attribution(CONTRIBUTIONS, datasets)
+		.saturating_mul(batch as u64)
+		.saturating_add(base);
+	let per_batch = settle_batch.saturating_add(attest_batch.saturating_mul(quorum as u64));
+	let per_settlement = Weight::from_parts(
+		per_batch.ref_time() / batch as u64,
+		per_batch.proof_size() / batch as u64,
+	);
+	(budget.ref_time() / per_settlement.ref_time(), per_settlement)
+}
+
+#[test]
+fn at_least_500_settlements_of_16_contributions_fit_in_a_block() {
+	println!("quorum  datasets  µs per settlement  settlements per 6 s block");
+	for quorum in [1, 3] {
+		for datasets in [1, 16] {
+			let (n, w) = settlements_per_block(quorum, datasets);
+			println!("{quorum:>6}  {datasets:>8}  {:>17.1}  {n:>25}", w.ref_time() as f64 / 1e6);
+		}
+	}
+	// The dev and test networks settle with a quorum of one; the worst case spreads the
+	// contributions over 16 datasets (one revenue entry each).
+	let (worst, _) = settlements_per_block(1, 16);
+	assert!(worst >= 500, "only {worst} settlements per block");
+}
