@@ -59,10 +59,10 @@ impl<'a> Curvature<'a> {
 				let mut h = linalg::chunked_sum(n, p * p, |r| {
 					let mut out = vec![0.0; p * p];
 					let g = &grads[r.start * p..r.end * p];
-					linalg::syrk_lower_blocks(g, r.len(), p, &mut out, p);
+					linalg::syrk_lower(g, r.len(), p, &mut out, p);
 					out
 				});
-				linalg::mirror_lower_blocks(&mut h, p);
+				linalg::mirror_lower(&mut h, p);
 				for v in h.iter_mut() {
 					*v /= n as f64;
 				}

@@ -1,6 +1,16 @@
-//! Dense linear algebra for the std side: GEMM (via `matrixmultiply`), Cholesky,
-//! deterministic parallel reductions. All matrices are row-major `Vec<f64>`.
+//! Dense linear algebra for the std side: GEMM (`matrixmultiply`), the Hessian's symmetric
+//! rank-k update, Cholesky and inverse (faer, which `examples/bench_linalg.rs` shows faster
+//! here), deterministic parallel reductions. All matrices are row-major `Vec<f64>`.
 
+use faer::{
+	dyn_stack::{MemBuffer, MemStack},
+	linalg::{
+		cholesky::llt,
+		matmul::triangular::{self, BlockStructure},
+		triangular_inverse,
+	},
+	Accum, Mat, MatMut, MatRef, Par,
+};
 use rayon::prelude::*;
 
 /// `C (m×n) = beta·C + alpha·Aᵀ B` with `A` row-major `r×m` and `B` row-major `r×n`.
@@ -104,55 +114,40 @@ pub fn gemm_nt(a: &[f64], m: usize, k: usize, b: &[f64], n: usize, c: &mut [f64]
 	}
 }
 
-/// Lower block triangle of `C += Aᵀ A` for row-major `A` (`r × m`), written into the
-/// row-major `C` (`m × m`, row stride `ldc`). Blocks of 256 columns; blocks strictly
-/// above the diagonal are left untouched (mirror them afterwards): about half the flops
-/// of a full GEMM.
-pub fn syrk_lower_blocks(a: &[f64], r: usize, m: usize, c: &mut [f64], ldc: usize) {
-	assert!(a.len() >= r * m && c.len() >= (m.max(1) - 1) * ldc + m);
-	let bs = 256;
-	let mut i0 = 0;
-	while i0 < m {
-		let bi = bs.min(m - i0);
-		let mut j0 = 0;
-		while j0 <= i0 {
-			let bj = bs.min(m - j0);
-			// SAFETY: every addressed element lies inside `a` / `c` (asserted sizes, block
-			// offsets below m).
-			unsafe {
-				matrixmultiply::dgemm(
-					bi,
-					r,
-					bj,
-					1.0,
-					a.as_ptr().add(i0),
-					1,
-					m as isize,
-					a.as_ptr().add(j0),
-					m as isize,
-					1,
-					1.0,
-					c.as_mut_ptr().add(i0 * ldc + j0),
-					ldc as isize,
-					1,
-				);
-			}
-			j0 += bs;
-		}
-		i0 += bs;
+/// Lower triangle (diagonal included) of `C += Aᵀ A` for row-major `A` (`r × m`), written
+/// into the row-major `C` (`m × m`, row stride `ldc`); the strict upper triangle is left
+/// untouched (see [`mirror_lower`]). Half the flops of a full GEMM, with faer's triangular
+/// GEMM kernel on one thread: callers parallelise over fixed row chunks, so results do not
+/// depend on the thread count. (`examples/bench_linalg.rs` measures it against
+/// `matrixmultiply`.)
+pub fn syrk_lower(a: &[f64], r: usize, m: usize, c: &mut [f64], ldc: usize) {
+	assert!(a.len() >= r * m && ldc >= m && c.len() >= (m.max(1) - 1) * ldc + m);
+	if r == 0 || m == 0 {
+		return;
 	}
+	// Row-major A (r × m) is the column-major m × r matrix Aᵀ; row-major C is the
+	// column-major Cᵀ, whose upper triangle is C's lower one.
+	let at = MatRef::from_column_major_slice_with_stride(&a[..r * m], m, r, m);
+	let ct = MatMut::from_column_major_slice_with_stride_mut(&mut c[..(m - 1) * ldc + m], m, m, ldc);
+	triangular::matmul(
+		ct,
+		BlockStructure::TriangularUpper,
+		Accum::Add,
+		at,
+		BlockStructure::Rectangular,
+		at.transpose(),
+		BlockStructure::Rectangular,
+		1.0,
+		Par::Seq,
+	);
 }
 
-/// Copies the lower block triangle written by [`syrk_lower_blocks`] (blocks of 256) to
-/// the upper one, making the `m × m` matrix symmetric.
-pub fn mirror_lower_blocks(c: &mut [f64], m: usize) {
-	let bs = 256;
+/// Copies the lower triangle written by [`syrk_lower`] to the upper one, making the
+/// `m × m` row-major matrix symmetric.
+pub fn mirror_lower(c: &mut [f64], m: usize) {
 	for i in 0..m {
 		for j in i + 1..m {
-			// (i, j) is above the diagonal; it was computed if its block is on the diagonal.
-			if i / bs != j / bs {
-				c[i * m + j] = c[j * m + i];
-			}
+			c[i * m + j] = c[j * m + i];
 		}
 	}
 }
@@ -162,29 +157,28 @@ pub fn mirror_lower_blocks(c: &mut [f64], m: usize) {
 pub struct NotPositiveDefinite;
 
 /// In-place Cholesky `H = L Lᵀ` of the symmetric `p×p` matrix; the lower triangle holds
-/// `L` afterwards (the strict upper triangle is zeroed).
+/// `L` afterwards (the strict upper triangle is zeroed). faer's blocked factorisation on one
+/// thread, so the result does not depend on the thread count.
 pub fn cholesky(h: &mut [f64], p: usize) -> Result<(), NotPositiveDefinite> {
-	for j in 0..p {
-		let mut s = h[j * p + j];
-		for t in 0..j {
-			s -= h[j * p + t] * h[j * p + t];
-		}
-		if s.is_nan() || s <= 0.0 || !s.is_finite() {
+	if h[..p * p].iter().any(|v| !v.is_finite()) {
+		return Err(NotPositiveDefinite);
+	}
+	if p == 0 {
+		return Ok(());
+	}
+	let mut buffer = MemBuffer::new(llt::factor::cholesky_in_place_scratch::<f64>(
+		p,
+		Par::Seq,
+		Default::default(),
+	));
+	let stack = MemStack::new(&mut buffer);
+	let view = MatMut::from_row_major_slice_mut(&mut h[..p * p], p, p);
+	llt::factor::cholesky_in_place(view, Default::default(), Par::Seq, stack, Default::default())
+		.map_err(|_| NotPositiveDefinite)?;
+	for i in 0..p {
+		if !(h[i * p + i] > 0.0 && h[i * p + i].is_finite()) {
 			return Err(NotPositiveDefinite);
 		}
-		let l = s.sqrt();
-		h[j * p + j] = l;
-		let (top, rest) = h.split_at_mut((j + 1) * p);
-		let rowj = &top[j * p..j * p + j];
-		rest.par_chunks_mut(p).with_min_len(64).for_each(|row| {
-			let mut s = row[j];
-			for t in 0..j {
-				s -= row[t] * rowj[t];
-			}
-			row[j] = s / l;
-		});
-	}
-	for i in 0..p {
 		for j in i + 1..p {
 			h[i * p + j] = 0.0;
 		}
@@ -210,42 +204,37 @@ pub fn cholesky_solve(l: &[f64], p: usize, b: &mut [f64]) {
 	}
 }
 
-/// `H⁻¹` from the Cholesky factor: `L⁻ᵀ L⁻¹`.
+/// `H⁻¹` from the Cholesky factor: `L⁻ᵀ L⁻¹` (faer's triangular inverse and triangular
+/// GEMM on one thread), exactly symmetric.
 pub fn cholesky_inverse(l: &[f64], p: usize) -> Vec<f64> {
-	// Columns of L⁻¹ by forward substitution, in parallel (independent columns).
-	let cols: Vec<Vec<f64>> = (0..p)
-		.into_par_iter()
-		.map(|c| {
-			let mut x = vec![0.0; p];
-			x[c] = 1.0 / l[c * p + c];
-			for i in c + 1..p {
-				let mut s = 0.0;
-				for t in c..i {
-					s -= l[i * p + t] * x[t];
-				}
-				x[i] = s / l[i * p + i];
-			}
-			x
-		})
-		.collect();
-	// linv row-major: linv[i][c] = cols[c][i]
-	let mut linv = vec![0.0; p * p];
-	for (c, col) in cols.iter().enumerate() {
-		for i in 0..p {
-			linv[i * p + c] = col[i];
-		}
-	}
-	let mut out = vec![0.0; p * p];
-	gemm_tn(1.0, &linv, p, p, &linv, p, 0.0, &mut out);
-	// Exact symmetry.
+	let mut linv = Mat::<f64>::zeros(p, p);
+	let lref = MatRef::from_row_major_slice(&l[..p * p], p, p);
+	triangular_inverse::invert_lower_triangular(linv.as_mut(), lref, Par::Seq);
+	let mut out = Mat::<f64>::zeros(p, p);
+	triangular::matmul(
+		out.as_mut(),
+		BlockStructure::Rectangular,
+		Accum::Replace,
+		linv.transpose(),
+		BlockStructure::TriangularUpper,
+		linv.as_ref(),
+		BlockStructure::TriangularLower,
+		1.0,
+		Par::Seq,
+	);
+	let mut h = vec![0.0; p * p];
 	for i in 0..p {
-		for j in i + 1..p {
-			let v = 0.5 * (out[i * p + j] + out[j * p + i]);
-			out[i * p + j] = v;
-			out[j * p + i] = v;
+		for j in 0..p {
+			h[i * p + j] = if j < i {
+				0.5 * (out[(i, j)] + out[(j, i)])
+			} else if j > i {
+				0.5 * (out[(j, i)] + out[(i, j)])
+			} else {
+				out[(i, i)]
+			};
 		}
 	}
-	out
+	h
 }
 
 /// `Σ a_i b_i`.

@@ -210,7 +210,7 @@ impl<'a> Problem<'a> {
 						*v *= w;
 					}
 				}
-				linalg::syrk_lower_blocks(&xa, rows, d1, &mut out, p);
+				linalg::syrk_lower(&xa, rows, d1, &mut out, p);
 				return out;
 			}
 			let mut blk = vec![0.0; d1 * d1];
@@ -236,7 +236,7 @@ impl<'a> Problem<'a> {
 			out
 		});
 		if q == 1 {
-			linalg::mirror_lower_blocks(&mut h, p);
+			linalg::mirror_lower(&mut h, p);
 		}
 		for v in h.iter_mut() {
 			*v /= n as f64;
