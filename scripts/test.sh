@@ -13,7 +13,7 @@ echo "== cargo test --workspace"
 cargo test --locked --workspace
 
 echo "== benchmark test suites (runtime-benchmarks, pallets only)"
-SKIP_WASM_BUILD=1 cargo test --locked -p pallet-datasets -p pallet-models -p pallet-stake \
+SKIP_WASM_BUILD=1 cargo test --locked -p pallet-datasets -p pallet-models -p pallet-stake -p pallet-attribution \
   --features runtime-benchmarks benchmark
 
 echo "== end-to-end: dev node + polkadot.js client"

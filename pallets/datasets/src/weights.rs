@@ -6,7 +6,7 @@
 //! CPU `AMD EPYC`; wasm execution `Compiled`; chain `None`.
 
 // Executed command:
-// /root/.cache/tributary-target/debug/tributary
+// /root/.cache/tributary-target/release/tributary
 // benchmark
 // pallet
 // --runtime
@@ -63,7 +63,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
 	/// Storage: `Datasets::Contributions` (r:0 w:1)
 	/// Proof: `Datasets::Contributions` (`max_values`: None, `max_size`: Some(374), added: 2849, mode: `MaxEncodedLen`)
 	/// Storage: `Datasets::Datasets` (r:0 w:1)
@@ -72,12 +72,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `m` is `[0, 1024]`.
 	fn register_dataset(_u: u32, m: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `211`
-		//  Estimated: `3593`
-		// Minimum execution time: 1_957_468_000 picoseconds.
-		Weight::from_parts(2_128_887_246, 3593)
-			// Standard Error: 26_476
-			.saturating_add(Weight::from_parts(53_738, 0).saturating_mul(m.into()))
+		//  Measured:  `304`
+		//  Estimated: `3604`
+		// Minimum execution time: 68_372_000 picoseconds.
+		Weight::from_parts(74_968_617, 3604)
+			// Standard Error: 125
+			.saturating_add(Weight::from_parts(1_060, 0).saturating_mul(m.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -88,7 +88,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
 	/// Storage: `Datasets::Contributions` (r:0 w:1)
 	/// Proof: `Datasets::Contributions` (`max_values`: None, `max_size`: Some(374), added: 2849, mode: `MaxEncodedLen`)
 	/// The range of component `u` is `[1, 256]`.
@@ -96,10 +96,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1787`
 		//  Estimated: `4861`
-		// Minimum execution time: 2_134_192_000 picoseconds.
-		Weight::from_parts(2_267_350_388, 4861)
-			// Standard Error: 65_400
-			.saturating_add(Weight::from_parts(272_033, 0).saturating_mul(u.into()))
+		// Minimum execution time: 72_758_000 picoseconds.
+		Weight::from_parts(78_729_501, 4861)
+			// Standard Error: 441
+			.saturating_add(Weight::from_parts(2_406, 0).saturating_mul(u.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -107,10 +107,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Datasets::Datasets` (`max_values`: None, `max_size`: Some(1396), added: 3871, mode: `MaxEncodedLen`)
 	fn set_license() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1601`
+		//  Measured:  `1602`
 		//  Estimated: `4861`
-		// Minimum execution time: 401_769_000 picoseconds.
-		Weight::from_parts(443_361_000, 4861)
+		// Minimum execution time: 17_015_000 picoseconds.
+		Weight::from_parts(19_589_000, 4861)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -118,10 +118,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Datasets::Datasets` (`max_values`: None, `max_size`: Some(1396), added: 3871, mode: `MaxEncodedLen`)
 	fn set_open() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1601`
+		//  Measured:  `1602`
 		//  Estimated: `4861`
-		// Minimum execution time: 414_738_000 picoseconds.
-		Weight::from_parts(490_041_000, 4861)
+		// Minimum execution time: 16_995_000 picoseconds.
+		Weight::from_parts(19_919_000, 4861)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -130,13 +130,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
 	fn retire_dataset() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1759`
+		//  Measured:  `1835`
 		//  Estimated: `4861`
-		// Minimum execution time: 1_625_072_000 picoseconds.
-		Weight::from_parts(1_791_871_000, 4861)
+		// Minimum execution time: 57_045_000 picoseconds.
+		Weight::from_parts(61_803_000, 4861)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -146,10 +146,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Datasets::Approvals` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	fn approve_model() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1629`
+		//  Measured:  `1630`
 		//  Estimated: `4861`
-		// Minimum execution time: 548_859_000 picoseconds.
-		Weight::from_parts(624_381_000, 4861)
+		// Minimum execution time: 19_589_000 picoseconds.
+		Weight::from_parts(22_233_000, 4861)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -159,10 +159,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Datasets::Approvals` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	fn revoke_approval() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1658`
+		//  Measured:  `1659`
 		//  Estimated: `4861`
-		// Minimum execution time: 563_831_000 picoseconds.
-		Weight::from_parts(662_828_000, 4861)
+		// Minimum execution time: 20_090_000 picoseconds.
+		Weight::from_parts(22_704_000, 4861)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -173,13 +173,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
 	fn release_contribution_deposit() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2187`
+		//  Measured:  `2226`
 		//  Estimated: `4861`
-		// Minimum execution time: 1_801_415_000 picoseconds.
-		Weight::from_parts(2_113_451_000, 4861)
+		// Minimum execution time: 63_384_000 picoseconds.
+		Weight::from_parts(68_863_000, 4861)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -188,44 +188,44 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with RocksDb's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_dataset(_u: u32, m: u32, ) -> Weight {
-		Weight::from_parts(2_128_887_246, 3593)
-			.saturating_add(Weight::from_parts(53_738, 0).saturating_mul(m.into()))
+		Weight::from_parts(74_968_617, 3604)
+			.saturating_add(Weight::from_parts(1_060, 0).saturating_mul(m.into()))
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn add_contribution(u: u32, ) -> Weight {
-		Weight::from_parts(2_267_350_388, 4861)
-			.saturating_add(Weight::from_parts(272_033, 0).saturating_mul(u.into()))
+		Weight::from_parts(78_729_501, 4861)
+			.saturating_add(Weight::from_parts(2_406, 0).saturating_mul(u.into()))
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn set_license() -> Weight {
-		Weight::from_parts(443_361_000, 4861)
+		Weight::from_parts(19_589_000, 4861)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn set_open() -> Weight {
-		Weight::from_parts(490_041_000, 4861)
+		Weight::from_parts(19_919_000, 4861)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn retire_dataset() -> Weight {
-		Weight::from_parts(1_791_871_000, 4861)
+		Weight::from_parts(61_803_000, 4861)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn approve_model() -> Weight {
-		Weight::from_parts(624_381_000, 4861)
+		Weight::from_parts(22_233_000, 4861)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn revoke_approval() -> Weight {
-		Weight::from_parts(662_828_000, 4861)
+		Weight::from_parts(22_704_000, 4861)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn release_contribution_deposit() -> Weight {
-		Weight::from_parts(2_113_451_000, 4861)
+		Weight::from_parts(68_863_000, 4861)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}

@@ -6,7 +6,7 @@
 //! CPU `AMD EPYC`; wasm execution `Compiled`; chain `None`.
 
 // Executed command:
-// /root/.cache/tributary-target/debug/tributary
+// /root/.cache/tributary-target/release/tributary
 // benchmark
 // pallet
 // --runtime
@@ -69,18 +69,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `d` is `[1, 16]`.
 	/// The range of component `u` is `[1, 256]`.
 	/// The range of component `i` is `[1, 256]`.
-	fn register_model(d: u32, u: u32, i: u32, ) -> Weight {
+	fn register_model(d: u32, _u: u32, _i: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `842 + d * (200 ±0)`
 		//  Estimated: `4216 + d * (3871 ±0)`
-		// Minimum execution time: 2_467_198_000 picoseconds.
-		Weight::from_parts(1_618_402_649, 4216)
-			// Standard Error: 10_206_238
-			.saturating_add(Weight::from_parts(272_361_113, 0).saturating_mul(d.into()))
-			// Standard Error: 623_859
-			.saturating_add(Weight::from_parts(1_331_851, 0).saturating_mul(u.into()))
-			// Standard Error: 623_859
-			.saturating_add(Weight::from_parts(1_599_365, 0).saturating_mul(i.into()))
+		// Minimum execution time: 89_804_000 picoseconds.
+		Weight::from_parts(105_232_407, 4216)
+			// Standard Error: 146_731
+			.saturating_add(Weight::from_parts(8_789_961, 0).saturating_mul(d.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(d.into())))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
@@ -97,10 +93,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `486 + d * (179 ±0)`
 		//  Estimated: `4216 + d * (3871 ±0)`
-		// Minimum execution time: 695_767_000 picoseconds.
-		Weight::from_parts(684_833_439, 4216)
-			// Standard Error: 3_256_178
-			.saturating_add(Weight::from_parts(230_244_231, 0).saturating_mul(d.into()))
+		// Minimum execution time: 25_378_000 picoseconds.
+		Weight::from_parts(22_487_422, 4216)
+			// Standard Error: 21_513
+			.saturating_add(Weight::from_parts(8_550_802, 0).saturating_mul(d.into()))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(d.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -117,10 +113,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `787`
 		//  Estimated: `4216`
-		// Minimum execution time: 1_649_709_000 picoseconds.
-		Weight::from_parts(1_674_575_901, 4216)
-			// Standard Error: 51_946
-			.saturating_add(Weight::from_parts(1_487_162, 0).saturating_mul(i.into()))
+		// Minimum execution time: 57_796_000 picoseconds.
+		Weight::from_parts(60_135_685, 4216)
+			// Standard Error: 410
+			.saturating_add(Weight::from_parts(44_799, 0).saturating_mul(i.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -134,8 +130,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1043`
 		//  Estimated: `4216`
-		// Minimum execution time: 1_587_667_000 picoseconds.
-		Weight::from_parts(1_694_095_000, 4216)
+		// Minimum execution time: 55_352_000 picoseconds.
+		Weight::from_parts(58_266_000, 4216)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -143,32 +139,30 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 
 /// The same weights with RocksDb's database weights, for tests and mocks.
 impl WeightInfo for () {
-	fn register_model(d: u32, u: u32, i: u32, ) -> Weight {
-		Weight::from_parts(1_618_402_649, 4216)
-			.saturating_add(Weight::from_parts(272_361_113, 0).saturating_mul(d.into()))
-			.saturating_add(Weight::from_parts(1_331_851, 0).saturating_mul(u.into()))
-			.saturating_add(Weight::from_parts(1_599_365, 0).saturating_mul(i.into()))
+	fn register_model(d: u32, _u: u32, _i: u32, ) -> Weight {
+		Weight::from_parts(105_232_407, 4216)
+			.saturating_add(Weight::from_parts(8_789_961, 0).saturating_mul(d.into()))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(d.into())))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 			.saturating_add(Weight::from_parts(0, 3871).saturating_mul(d.into()))
 	}
 	fn set_fee(d: u32, ) -> Weight {
-		Weight::from_parts(684_833_439, 4216)
-			.saturating_add(Weight::from_parts(230_244_231, 0).saturating_mul(d.into()))
+		Weight::from_parts(22_487_422, 4216)
+			.saturating_add(Weight::from_parts(8_550_802, 0).saturating_mul(d.into()))
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(d.into())))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 			.saturating_add(Weight::from_parts(0, 3871).saturating_mul(d.into()))
 	}
 	fn set_index(i: u32, ) -> Weight {
-		Weight::from_parts(1_674_575_901, 4216)
-			.saturating_add(Weight::from_parts(1_487_162, 0).saturating_mul(i.into()))
+		Weight::from_parts(60_135_685, 4216)
+			.saturating_add(Weight::from_parts(44_799, 0).saturating_mul(i.into()))
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn retire_model() -> Weight {
-		Weight::from_parts(1_694_095_000, 4216)
+		Weight::from_parts(58_266_000, 4216)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}

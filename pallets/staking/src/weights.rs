@@ -6,7 +6,7 @@
 //! CPU `AMD EPYC`; wasm execution `Compiled`; chain `None`.
 
 // Executed command:
-// /root/.cache/tributary-target/debug/tributary
+// /root/.cache/tributary-target/release/tributary
 // benchmark
 // pallet
 // --runtime
@@ -71,8 +71,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `907`
 		//  Estimated: `4861`
-		// Minimum execution time: 2_533_397_000 picoseconds.
-		Weight::from_parts(2_699_054_000, 4861)
+		// Minimum execution time: 83_655_000 picoseconds.
+		Weight::from_parts(93_820_000, 4861)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -87,10 +87,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `337 + c * (21 ±0)`
 		//  Estimated: `3850`
-		// Minimum execution time: 780_023_000 picoseconds.
-		Weight::from_parts(849_723_938, 3850)
-			// Standard Error: 522_457
-			.saturating_add(Weight::from_parts(1_526_644, 0).saturating_mul(c.into()))
+		// Minimum execution time: 26_189_000 picoseconds.
+		Weight::from_parts(30_520_645, 3850)
+			// Standard Error: 5_830
+			.saturating_add(Weight::from_parts(89_373, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -105,10 +105,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `414 + c * (21 ±0)`
 		//  Estimated: `3850`
-		// Minimum execution time: 1_663_821_000 picoseconds.
-		Weight::from_parts(1_769_445_611, 3850)
-			// Standard Error: 2_150_170
-			.saturating_add(Weight::from_parts(5_647_866, 0).saturating_mul(c.into()))
+		// Minimum execution time: 55_543_000 picoseconds.
+		Weight::from_parts(60_739_012, 3850)
+			// Standard Error: 7_953
+			.saturating_add(Weight::from_parts(121_106, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -124,8 +124,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `527`
 		//  Estimated: `6196`
-		// Minimum execution time: 2_074_342_000 picoseconds.
-		Weight::from_parts(2_238_267_000, 6196)
+		// Minimum execution time: 68_061_000 picoseconds.
+		Weight::from_parts(74_651_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -141,8 +141,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `275`
 		//  Estimated: `3604`
-		// Minimum execution time: 2_029_465_000 picoseconds.
-		Weight::from_parts(2_195_183_000, 3604)
+		// Minimum execution time: 63_004_000 picoseconds.
+		Weight::from_parts(67_150_000, 3604)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -157,10 +157,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `254 + c * (21 ±0)`
 		//  Estimated: `3850`
-		// Minimum execution time: 600_806_000 picoseconds.
-		Weight::from_parts(704_914_154, 3850)
-			// Standard Error: 691_552
-			.saturating_add(Weight::from_parts(1_166_443, 0).saturating_mul(c.into()))
+		// Minimum execution time: 21_662_000 picoseconds.
+		Weight::from_parts(24_926_146, 3850)
+			// Standard Error: 2_934
+			.saturating_add(Weight::from_parts(120_371, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -179,10 +179,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `545 + c * (21 ±0)`
 		//  Estimated: `6196`
-		// Minimum execution time: 2_125_318_000 picoseconds.
-		Weight::from_parts(2_359_776_460, 6196)
-			// Standard Error: 2_720_930
-			.saturating_add(Weight::from_parts(8_192_414, 0).saturating_mul(c.into()))
+		// Minimum execution time: 68_342_000 picoseconds.
+		Weight::from_parts(75_643_837, 6196)
+			// Standard Error: 9_556
+			.saturating_add(Weight::from_parts(371_300, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -191,41 +191,41 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with RocksDb's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn stake() -> Weight {
-		Weight::from_parts(2_699_054_000, 4861)
+		Weight::from_parts(93_820_000, 4861)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn unstake(c: u32, ) -> Weight {
-		Weight::from_parts(849_723_938, 3850)
-			.saturating_add(Weight::from_parts(1_526_644, 0).saturating_mul(c.into()))
+		Weight::from_parts(30_520_645, 3850)
+			.saturating_add(Weight::from_parts(89_373, 0).saturating_mul(c.into()))
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn withdraw_unbonded(c: u32, ) -> Weight {
-		Weight::from_parts(1_769_445_611, 3850)
-			.saturating_add(Weight::from_parts(5_647_866, 0).saturating_mul(c.into()))
+		Weight::from_parts(60_739_012, 3850)
+			.saturating_add(Weight::from_parts(121_106, 0).saturating_mul(c.into()))
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn claim() -> Weight {
-		Weight::from_parts(2_238_267_000, 6196)
+		Weight::from_parts(74_651_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn bond_attestor() -> Weight {
-		Weight::from_parts(2_195_183_000, 3604)
+		Weight::from_parts(67_150_000, 3604)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn unbond_attestor(c: u32, ) -> Weight {
-		Weight::from_parts(704_914_154, 3850)
-			.saturating_add(Weight::from_parts(1_166_443, 0).saturating_mul(c.into()))
+		Weight::from_parts(24_926_146, 3850)
+			.saturating_add(Weight::from_parts(120_371, 0).saturating_mul(c.into()))
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn slash(c: u32, ) -> Weight {
-		Weight::from_parts(2_359_776_460, 6196)
-			.saturating_add(Weight::from_parts(8_192_414, 0).saturating_mul(c.into()))
+		Weight::from_parts(75_643_837, 6196)
+			.saturating_add(Weight::from_parts(371_300, 0).saturating_mul(c.into()))
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
