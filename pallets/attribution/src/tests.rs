@@ -59,6 +59,13 @@ fn unclaimed(who: AccountId) -> Balance {
 	ContributorEarnings::<Test>::get(who).unclaimed
 }
 
+/// ATT1 and ATT2 (the mock's quorum) submit `scores` for `id`.
+fn reach_quorum(id: u64, scores: Scores) {
+	for att in [ATT1, ATT2] {
+		assert_ok!(Attribution::submit_attribution(RuntimeOrigin::signed(att), id, scores.clone()));
+	}
+}
+
 fn settle(model: u32) -> u64 {
 	let id = crate::NextInferenceId::<Test>::get();
 	assert_ok!(Attribution::settle_inference(RuntimeOrigin::signed(DEV), model, query(), 10_000));
@@ -488,13 +495,7 @@ fn claims_reject_bad_input_without_changes() {
 		// A fee of 6 leaves C3, a new account, 4 of earnings: below ED, so not claimable yet.
 		MockModels::add(4, OWNER, 6, split(), vec![1], None);
 		let id = settle(4);
-		for att in [ATT1, ATT2] {
-			assert_ok!(Attribution::submit_attribution(
-				RuntimeOrigin::signed(att),
-				id,
-				vec![(c(1, 0), Perbill::one())]
-			));
-		}
+		reach_quorum(id, vec![(c(1, 0), Perbill::one())]);
 		assert_eq!(unclaimed(C3), 4);
 		assert_fails_unchanged!(
 			Attribution::claim_earnings(RuntimeOrigin::signed(C3)),
@@ -502,13 +503,7 @@ fn claims_reject_bad_input_without_changes() {
 		);
 		// Once they reach the existential deposit, they are claimed whole.
 		let id = settle(4);
-		for att in [ATT1, ATT2] {
-			assert_ok!(Attribution::submit_attribution(
-				RuntimeOrigin::signed(att),
-				id,
-				vec![(c(1, 0), Perbill::one())]
-			));
-		}
+		reach_quorum(id, vec![(c(1, 0), Perbill::one())]);
 		claim(C3);
 		assert_eq!(free(C3), 8);
 		assert_eq!(ContributorEarnings::<Test>::get(C3), Earnings { total: 8, unclaimed: 0 });

@@ -71,10 +71,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `596`
 		//  Estimated: `6196`
-		// Minimum execution time: 72_408_000 picoseconds.
-		Weight::from_parts(77_042_668, 6196)
-			// Standard Error: 30
-			.saturating_add(Weight::from_parts(824, 0).saturating_mul(q.into()))
+		// Minimum execution time: 71_266_000 picoseconds.
+		Weight::from_parts(78_780_869, 6196)
+			// Standard Error: 76
+			.saturating_add(Weight::from_parts(1_060, 0).saturating_mul(q.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -96,12 +96,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `355 + b * (264 ±0)`
 		//  Estimated: `6196 + b * (3226 ±0)`
-		// Minimum execution time: 76_053_000 picoseconds.
-		Weight::from_parts(77_375_000, 6196)
-			// Standard Error: 649_693
-			.saturating_add(Weight::from_parts(53_754_293, 0).saturating_mul(b.into()))
-			// Standard Error: 10_145
-			.saturating_add(Weight::from_parts(4_972, 0).saturating_mul(q.into()))
+		// Minimum execution time: 99_979_000 picoseconds.
+		Weight::from_parts(107_170_000, 6196)
+			// Standard Error: 782_104
+			.saturating_add(Weight::from_parts(57_035_511, 0).saturating_mul(b.into()))
+			// Standard Error: 12_212
+			.saturating_add(Weight::from_parts(33_082, 0).saturating_mul(q.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(b.into())))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
@@ -136,14 +136,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `d` is `[1, 16]`.
 	fn submit_attribution(s: u32, d: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `6257 + d * (25 ±0) + s * (148 ±0)`
+		//  Measured:  `5735 + d * (25 ±0) + s * (148 ±0)`
 		//  Estimated: `14005 + d * (2503 ±0) + s * (2849 ±0)`
-		// Minimum execution time: 488_137_000 picoseconds.
-		Weight::from_parts(263_996_801, 14005)
-			// Standard Error: 192_383
-			.saturating_add(Weight::from_parts(11_737_823, 0).saturating_mul(s.into()))
-			// Standard Error: 204_557
-			.saturating_add(Weight::from_parts(3_583_396, 0).saturating_mul(d.into()))
+		// Minimum execution time: 485_944_000 picoseconds.
+		Weight::from_parts(274_738_620, 14005)
+			// Standard Error: 420_185
+			.saturating_add(Weight::from_parts(11_105_779, 0).saturating_mul(s.into()))
+			// Standard Error: 446_774
+			.saturating_add(Weight::from_parts(6_300_751, 0).saturating_mul(d.into()))
 			.saturating_add(T::DbWeight::get().reads(14_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(s.into())))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(d.into())))
@@ -161,8 +161,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `266`
 		//  Estimated: `6196`
-		// Minimum execution time: 61_441_000 picoseconds.
-		Weight::from_parts(65_387_000, 6196)
+		// Minimum execution time: 61_122_000 picoseconds.
+		Weight::from_parts(66_799_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -177,10 +177,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `37`
 		//  Estimated: `1493 + n * (6645 ±0)`
-		// Minimum execution time: 4_627_000 picoseconds.
-		Weight::from_parts(4_997_000, 1493)
-			// Standard Error: 849
-			.saturating_add(Weight::from_parts(1_834_422, 0).saturating_mul(n.into()))
+		// Minimum execution time: 4_697_000 picoseconds.
+		Weight::from_parts(1_148_913, 1493)
+			// Standard Error: 2_514
+			.saturating_add(Weight::from_parts(1_844_225, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -218,11 +218,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn expire_inference(c: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `8118 + c * (145 ±0)`
-		//  Estimated: `34199 + c * (2849 ±47)`
-		// Minimum execution time: 246_708_000 picoseconds.
-		Weight::from_parts(298_165_532, 34199)
-			// Standard Error: 51_016
-			.saturating_add(Weight::from_parts(11_146_300, 0).saturating_mul(c.into()))
+		//  Estimated: `34199 + c * (2849 ±50)`
+		// Minimum execution time: 245_736_000 picoseconds.
+		Weight::from_parts(314_929_225, 34199)
+			// Standard Error: 118_588
+			.saturating_add(Weight::from_parts(12_330_975, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(30_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().writes(20_u64))
@@ -234,15 +234,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with RocksDb's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn settle_inference(q: u32, ) -> Weight {
-		Weight::from_parts(77_042_668, 6196)
-			.saturating_add(Weight::from_parts(824, 0).saturating_mul(q.into()))
+		Weight::from_parts(78_780_869, 6196)
+			.saturating_add(Weight::from_parts(1_060, 0).saturating_mul(q.into()))
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn settle_inferences(b: u32, q: u32, ) -> Weight {
-		Weight::from_parts(77_375_000, 6196)
-			.saturating_add(Weight::from_parts(53_754_293, 0).saturating_mul(b.into()))
-			.saturating_add(Weight::from_parts(4_972, 0).saturating_mul(q.into()))
+		Weight::from_parts(107_170_000, 6196)
+			.saturating_add(Weight::from_parts(57_035_511, 0).saturating_mul(b.into()))
+			.saturating_add(Weight::from_parts(33_082, 0).saturating_mul(q.into()))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(b.into())))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
@@ -250,9 +250,9 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 3226).saturating_mul(b.into()))
 	}
 	fn submit_attribution(s: u32, d: u32, ) -> Weight {
-		Weight::from_parts(263_996_801, 14005)
-			.saturating_add(Weight::from_parts(11_737_823, 0).saturating_mul(s.into()))
-			.saturating_add(Weight::from_parts(3_583_396, 0).saturating_mul(d.into()))
+		Weight::from_parts(274_738_620, 14005)
+			.saturating_add(Weight::from_parts(11_105_779, 0).saturating_mul(s.into()))
+			.saturating_add(Weight::from_parts(6_300_751, 0).saturating_mul(d.into()))
 			.saturating_add(RocksDbWeight::get().reads(14_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(s.into())))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(d.into())))
@@ -263,21 +263,21 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2849).saturating_mul(s.into()))
 	}
 	fn claim_earnings() -> Weight {
-		Weight::from_parts(65_387_000, 6196)
+		Weight::from_parts(66_799_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn expiry_scan(n: u32, ) -> Weight {
-		Weight::from_parts(4_997_000, 1493)
-			.saturating_add(Weight::from_parts(1_834_422, 0).saturating_mul(n.into()))
+		Weight::from_parts(1_148_913, 1493)
+			.saturating_add(Weight::from_parts(1_844_225, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 			.saturating_add(Weight::from_parts(0, 6645).saturating_mul(n.into()))
 	}
 	fn expire_inference(c: u32, ) -> Weight {
-		Weight::from_parts(298_165_532, 34199)
-			.saturating_add(Weight::from_parts(11_146_300, 0).saturating_mul(c.into()))
+		Weight::from_parts(314_929_225, 34199)
+			.saturating_add(Weight::from_parts(12_330_975, 0).saturating_mul(c.into()))
 			.saturating_add(RocksDbWeight::get().reads(30_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(c.into())))
 			.saturating_add(RocksDbWeight::get().writes(20_u64))
