@@ -95,3 +95,44 @@ fn error_bytes(e: &dyn core::fmt::Display) -> Vec<u8> {
 	v.extend_from_slice(s.as_bytes());
 	v
 }
+
+static mut LOADED: Option<Index> = None;
+
+/// Decodes the index once and keeps it, as the attestors' off-chain worker does; returns 1 on
+/// success, 0 if the bytes are not a valid index.
+///
+/// # Safety
+/// The pointer must address `il` readable bytes.
+#[no_mangle]
+pub unsafe extern "C" fn load(ip: *const u8, il: usize) -> usize {
+	let index = core::slice::from_raw_parts(ip, il);
+	let decoded = Index::decode(index).ok();
+	let ok = decoded.is_some();
+	#[allow(static_mut_refs)]
+	{
+		LOADED = decoded;
+	}
+	ok as usize
+}
+
+/// Scores the query against the index kept by `load`; returns the result length (0 if none
+/// is loaded).
+///
+/// # Safety
+/// The pointer must address `ql` readable bytes.
+#[no_mangle]
+pub unsafe extern "C" fn attribute_loaded(qp: *const u8, ql: usize, max: usize) -> usize {
+	let query = core::slice::from_raw_parts(qp, ql);
+	#[allow(static_mut_refs)]
+	let Some(idx) = (unsafe { LOADED.as_ref() }) else { return 0 };
+	let out = match idx.attestation(query, max) {
+		Ok(b) => b,
+		Err(e) => error_bytes(&e),
+	};
+	let n = out.len();
+	#[allow(static_mut_refs)]
+	{
+		RESULT = out;
+	}
+	n
+}
