@@ -73,7 +73,12 @@ impl Helper {
 	}
 
 	/// Registers a model over `datasets` with a fee and an even split, from `owner`.
-	fn model(owner: &AccountId, datasets: Vec<DatasetId>, base: Option<ModelId>, fee: Balance) -> ModelId {
+	fn model(
+		owner: &AccountId,
+		datasets: Vec<DatasetId>,
+		base: Option<ModelId>,
+		fee: Balance,
+	) -> ModelId {
 		let model = pallet_models::NextModelId::<Runtime>::get();
 		let mut artifact = [0x5au8; 32];
 		artifact[..4].copy_from_slice(&model.to_le_bytes());
@@ -160,7 +165,10 @@ impl pallet_attribution::benchmarking::BenchmarkHelper<AccountId, Balance> for H
 
 	fn make_attestor(who: &AccountId) {
 		let _ = Balances::set_balance(who, 1_000_000 * UNIT);
-		pallet_stake::Pallet::<Runtime>::bond_attestor(RuntimeOrigin::signed(who.clone()), 1_000 * UNIT)
-			.expect("benchmark attestor bonds");
+		pallet_stake::Pallet::<Runtime>::bond_attestor(
+			RuntimeOrigin::signed(who.clone()),
+			1_000 * UNIT,
+		)
+		.expect("benchmark attestor bonds");
 	}
 }

@@ -27,7 +27,8 @@ fn settlements_per_block(quorum: u32, datasets: u32) -> (u64, Weight) {
 	let budget = normal.max_total.expect("the normal class is bounded");
 	let batch = <Runtime as pallet_attribution::Config>::MaxBatch::get();
 	let base = normal.base_extrinsic;
-	let settle_batch = AttributionWeights::settle_inferences(batch, QUERY_BYTES).saturating_add(base);
+	let settle_batch =
+		AttributionWeights::settle_inferences(batch, QUERY_BYTES).saturating_add(base);
 	let attest_batch = AttributionWeights::submit_attribution(CONTRIBUTIONS, datasets)
 		.saturating_mul(batch as u64)
 		.saturating_add(base);

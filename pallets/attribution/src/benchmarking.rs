@@ -152,7 +152,10 @@ mod benchmarks {
 			&Attribution::<T>::escrow_account(),
 			amount.saturating_mul(2u32.into()),
 		);
-		ContributorEarnings::<T>::insert(&contributor, Earnings { total: amount, unclaimed: amount });
+		ContributorEarnings::<T>::insert(
+			&contributor,
+			Earnings { total: amount, unclaimed: amount },
+		);
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(contributor.clone()));

@@ -17,9 +17,9 @@ use tributary_primitives::{
 };
 
 use crate::{
-	result_hash, Attestations, BalanceOf, Config, ContributorEarnings, DatasetRevenue,
-	Developers, Error, Event, ExpiryCursor, Inference, InferenceOf, Inferences, ModelRevenue,
-	NextInferenceId, Pallet, Payout, PendingInference, QueryOf, Totals, WeightInfo,
+	result_hash, Attestations, BalanceOf, Config, ContributorEarnings, DatasetRevenue, Developers,
+	Error, Event, ExpiryCursor, Inference, InferenceOf, Inferences, ModelRevenue, NextInferenceId,
+	Pallet, Payout, PendingInference, QueryOf, Totals, WeightInfo,
 };
 
 type TermsOf<T> = ModelTerms<<T as frame_system::Config>::AccountId, BalanceOf<T>>;
@@ -80,9 +80,11 @@ impl<T: Config> Pallet<T> {
 	/// The weight of `submit_attribution` with `scores`: by their number and the number of
 	/// runs of equal datasets among them (the distinct datasets of a valid, sorted result;
 	/// never fewer for any input).
-	pub fn attribution_weight(scores: &[(ContributionRef, Perbill)]) -> frame_support::weights::Weight {
-		let runs = scores.windows(2).filter(|w| w[0].0.dataset != w[1].0.dataset).count() as u32 +
-			u32::from(!scores.is_empty());
+	pub fn attribution_weight(
+		scores: &[(ContributionRef, Perbill)],
+	) -> frame_support::weights::Weight {
+		let runs = scores.windows(2).filter(|w| w[0].0.dataset != w[1].0.dataset).count() as u32
+			+ u32::from(!scores.is_empty());
 		T::WeightInfo::submit_attribution(scores.len() as u32, runs)
 	}
 
@@ -365,8 +367,8 @@ impl<T: Config> Pallet<T> {
 		for (dataset, amount) in by_dataset {
 			DatasetRevenue::<T>::mutate(dataset, |r| *r = r.saturating_add(amount));
 		}
-		to_protocol_account =
-			to_protocol_account.saturating_add(contributors_part.saturating_sub(payout.to_contributors));
+		to_protocol_account = to_protocol_account
+			.saturating_add(contributors_part.saturating_sub(payout.to_contributors));
 
 		// 3. The protocol account's part, dust included.
 		Self::pay(&T::ProtocolAccount::get(), to_protocol_account);
@@ -402,8 +404,8 @@ impl<T: Config> Pallet<T> {
 		let earnings = ContributorEarnings::<T>::get(&who);
 		ensure!(!earnings.unclaimed.is_zero(), Error::<T>::NothingToClaim);
 		ensure!(
-			!T::Currency::balance(&who).is_zero() ||
-				earnings.unclaimed >= T::Currency::minimum_balance(),
+			!T::Currency::balance(&who).is_zero()
+				|| earnings.unclaimed >= T::Currency::minimum_balance(),
 			Error::<T>::ClaimBelowMinimum
 		);
 		T::Currency::transfer(

@@ -151,10 +151,7 @@ pub mod pallet {
 
 		/// Prepares datasets, models, stake and attestors for the benchmarks.
 		#[cfg(feature = "runtime-benchmarks")]
-		type BenchmarkHelper: crate::benchmarking::BenchmarkHelper<
-			Self::AccountId,
-			BalanceOf<Self>,
-		>;
+		type BenchmarkHelper: crate::benchmarking::BenchmarkHelper<Self::AccountId, BalanceOf<Self>>;
 	}
 
 	/// The id the next inference will get.

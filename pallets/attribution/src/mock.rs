@@ -112,7 +112,14 @@ impl crate::benchmarking::BenchmarkHelper<AccountId, Balance> for MockBenchmarkH
 		refs.sort();
 		let base = model + 1_000;
 		MockModels::add(base, BASE_OWNER, fee, split(), vec![], None);
-		MockModels::add(model, OWNER, fee, split(), (first..first + datasets).collect(), Some(base));
+		MockModels::add(
+			model,
+			OWNER,
+			fee,
+			split(),
+			(first..first + datasets).collect(),
+			Some(base),
+		);
 		MockStaking::stake_on(model);
 		(model, refs)
 	}

@@ -2,8 +2,8 @@
 //! timeout split, and conservation of every escrowed unit.
 
 use crate::{
-	mock::*, result_hash, Attestations, ContributorEarnings, Earnings, Error, Event,
-	ExpiryCursor, Inferences, NextInferenceId, Scores, Totals,
+	mock::*, result_hash, Attestations, ContributorEarnings, Earnings, Error, Event, ExpiryCursor,
+	Inferences, NextInferenceId, Scores, Totals,
 };
 use frame_support::{
 	assert_noop, assert_ok,
@@ -215,7 +215,11 @@ fn attestations_are_bounded() {
 		for (i, scores) in results.into_iter().enumerate() {
 			let attestor = 50 + i as AccountId;
 			MockStaking::bond(attestor);
-			assert_ok!(Attribution::submit_attribution(RuntimeOrigin::signed(attestor), id, scores));
+			assert_ok!(Attribution::submit_attribution(
+				RuntimeOrigin::signed(attestor),
+				id,
+				scores
+			));
 		}
 		MockStaking::bond(60);
 		assert_fails_unchanged!(
@@ -270,7 +274,10 @@ fn attribution_batches_reject_bad_input_without_changes() {
 			Error::<Test>::ContributionNotInModel
 		);
 		assert_fails_unchanged!(
-			Attribution::submit_attributions(att.clone(), vec![(a, half_half()), (99, half_half())]),
+			Attribution::submit_attributions(
+				att.clone(),
+				vec![(a, half_half()), (99, half_half())]
+			),
 			Error::<Test>::UnknownInference
 		);
 		assert_fails_unchanged!(
@@ -437,8 +444,16 @@ fn the_expiry_sweep_is_bounded_per_block_and_resumes() {
 	build_and_execute(|| {
 		// Five inferences due at the same block; the first is settled by its quorum.
 		let ids: Vec<u64> = (0..5).map(|_| settle(0)).collect();
-		assert_ok!(Attribution::submit_attribution(RuntimeOrigin::signed(ATT1), ids[0], half_half()));
-		assert_ok!(Attribution::submit_attribution(RuntimeOrigin::signed(ATT2), ids[0], half_half()));
+		assert_ok!(Attribution::submit_attribution(
+			RuntimeOrigin::signed(ATT1),
+			ids[0],
+			half_half()
+		));
+		assert_ok!(Attribution::submit_attribution(
+			RuntimeOrigin::signed(ATT2),
+			ids[0],
+			half_half()
+		));
 		run_to_block(1 + TIMEOUT);
 		// MaxExpiredPerBlock = 2: the settled id is passed over, two expired ones settle.
 		assert_eq!(Totals::<Test>::get().settled_without_attribution, 2);
@@ -515,9 +530,21 @@ fn claims_reject_bad_input_without_changes() {
 fn pending_inferences_pages_in_id_order() {
 	build_and_execute(|| {
 		let ids: Vec<u64> = (0..4).map(|_| settle(0)).collect();
-		assert_ok!(Attribution::submit_attribution(RuntimeOrigin::signed(ATT1), ids[1], half_half()));
-		assert_ok!(Attribution::submit_attribution(RuntimeOrigin::signed(ATT2), ids[1], half_half()));
-		assert_ok!(Attribution::submit_attribution(RuntimeOrigin::signed(ATT1), ids[2], half_half()));
+		assert_ok!(Attribution::submit_attribution(
+			RuntimeOrigin::signed(ATT1),
+			ids[1],
+			half_half()
+		));
+		assert_ok!(Attribution::submit_attribution(
+			RuntimeOrigin::signed(ATT2),
+			ids[1],
+			half_half()
+		));
+		assert_ok!(Attribution::submit_attribution(
+			RuntimeOrigin::signed(ATT1),
+			ids[2],
+			half_half()
+		));
 		let page = Attribution::pending_inferences(0, 2);
 		let view: Vec<_> = page.iter().map(|p| (p.inference, p.attestations)).collect();
 		assert_eq!(view, vec![(ids[0], 0), (ids[2], 1)], "settled ids are skipped");

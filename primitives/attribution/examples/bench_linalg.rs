@@ -34,7 +34,9 @@ fn main() {
 			let t_new = best(3, || linalg::syrk_lower(&a, r, p, &mut c_new, p));
 			let diff = (0..p)
 				.flat_map(|i| (0..=i).map(move |j| (i, j)))
-				.map(|(i, j)| (c_old[i * p + j] - c_new[i * p + j]).abs() / c_new[i * p + j].abs().max(1.0))
+				.map(|(i, j)| {
+					(c_old[i * p + j] - c_new[i * p + j]).abs() / c_new[i * p + j].abs().max(1.0)
+				})
 				.fold(0.0, f64::max);
 			assert!(diff < 1e-12, "kernels disagree: {diff}");
 			println!(
@@ -65,14 +67,24 @@ fn main() {
 		});
 		let diff = l_old.iter().zip(&l_new).map(|(x, y)| (x - y).abs()).fold(0.0, f64::max);
 		assert!(diff < 1e-9, "factors disagree: {diff}");
-		println!("| Cholesky | {:.1} ms | {:.1} ms | {:.2}× |", t_old * 1e3, t_new * 1e3, t_old / t_new);
+		println!(
+			"| Cholesky | {:.1} ms | {:.1} ms | {:.2}× |",
+			t_old * 1e3,
+			t_new * 1e3,
+			t_old / t_new
+		);
 		let mut i_old = Vec::new();
 		let mut i_new = Vec::new();
 		let t_old = best(3, || i_old = cholesky_inverse(&l_new, p));
 		let t_new = best(3, || i_new = linalg::cholesky_inverse(&l_new, p));
 		let diff = i_old.iter().zip(&i_new).map(|(x, y)| (x - y).abs()).fold(0.0, f64::max);
 		assert!(diff < 1e-9, "inverses disagree: {diff}");
-		println!("| inverse from the factor | {:.1} ms | {:.1} ms | {:.2}× |", t_old * 1e3, t_new * 1e3, t_old / t_new);
+		println!(
+			"| inverse from the factor | {:.1} ms | {:.1} ms | {:.2}× |",
+			t_old * 1e3,
+			t_new * 1e3,
+			t_old / t_new
+		);
 	});
 }
 
@@ -185,4 +197,3 @@ fn cholesky_inverse(l: &[f64], p: usize) -> Vec<f64> {
 	}
 	out
 }
-

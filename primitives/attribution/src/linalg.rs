@@ -128,7 +128,8 @@ pub fn syrk_lower(a: &[f64], r: usize, m: usize, c: &mut [f64], ldc: usize) {
 	// Row-major A (r × m) is the column-major m × r matrix Aᵀ; row-major C is the
 	// column-major Cᵀ, whose upper triangle is C's lower one.
 	let at = MatRef::from_column_major_slice_with_stride(&a[..r * m], m, r, m);
-	let ct = MatMut::from_column_major_slice_with_stride_mut(&mut c[..(m - 1) * ldc + m], m, m, ldc);
+	let ct =
+		MatMut::from_column_major_slice_with_stride_mut(&mut c[..(m - 1) * ldc + m], m, m, ldc);
 	triangular::matmul(
 		ct,
 		BlockStructure::TriangularUpper,

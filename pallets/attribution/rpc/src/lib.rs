@@ -119,8 +119,11 @@ pub trait AttributionApi<BlockHash, AccountId, BlockNumber> {
 
 	/// A contributor's lifetime earnings and the part not yet claimed.
 	#[method(name = "attribution_contributorEarnings")]
-	fn contributor_earnings(&self, account: AccountId, at: Option<BlockHash>)
-		-> RpcResult<EarningsJson>;
+	fn contributor_earnings(
+		&self,
+		account: AccountId,
+		at: Option<BlockHash>,
+	) -> RpcResult<EarningsJson>;
 
 	/// The fees settled for inferences of `model`, in all.
 	#[method(name = "attribution_modelRevenue")]
@@ -189,18 +192,14 @@ where
 		at: Option<Block::Hash>,
 	) -> RpcResult<EarningsJson> {
 		let at = at.unwrap_or_else(|| self.client.info().best_hash);
-		let e = self
-			.client
-			.runtime_api()
-			.contributor_earnings(at, account)
-			.map_err(runtime_error)?;
+		let e =
+			self.client.runtime_api().contributor_earnings(at, account).map_err(runtime_error)?;
 		Ok(EarningsJson { total: e.total.to_string(), unclaimed: e.unclaimed.to_string() })
 	}
 
 	fn model_revenue(&self, model: ModelId, at: Option<Block::Hash>) -> RpcResult<String> {
 		let at = at.unwrap_or_else(|| self.client.info().best_hash);
-		let revenue =
-			self.client.runtime_api().model_revenue(at, model).map_err(runtime_error)?;
+		let revenue = self.client.runtime_api().model_revenue(at, model).map_err(runtime_error)?;
 		Ok(revenue.to_string())
 	}
 

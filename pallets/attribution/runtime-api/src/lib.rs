@@ -8,7 +8,7 @@ extern crate alloc;
 
 use alloc::vec::Vec;
 use codec::Codec;
-pub use pallet_attribution::{EconomyTotals, Earnings, PendingInference};
+pub use pallet_attribution::{Earnings, EconomyTotals, PendingInference};
 use tributary_primitives::{DatasetId, InferenceId, ModelId};
 
 /// The most pending inferences one `pending_inferences` call returns.
