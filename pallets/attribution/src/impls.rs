@@ -209,7 +209,7 @@ impl<T: Config> Pallet<T> {
 				&Self::escrow_account(),
 				&pending.payer,
 				pending.fee,
-				Preservation::Expendable,
+				Preservation::Preserve,
 			)
 			.is_err()
 			{
