@@ -6,7 +6,7 @@
 //! * contribution-level query through the no_std core API, G = 10⁴, k = 512.
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
-use tributary_attribution::{kernel, projection::SplitMix64, Family, Index, Method};
+use tributary_attribution::{kernel, projection::SplitMix64};
 
 fn random_f32(n: usize, seed: u64) -> Vec<f32> {
 	let mut r = SplitMix64(seed);
@@ -50,24 +50,7 @@ fn per_example(c: &mut Criterion) {
 }
 
 fn contribution(c: &mut Criterion) {
-	let (d, gc, k) = (999usize, 10_000usize, 512u32);
-	let mut r = SplitMix64(5);
-	let index = Index {
-		family: Family::Logistic,
-		method: Method::Projected,
-		features: (0..d).map(|j| format!("f{j}")).collect(),
-		classes: 1,
-		n_train: 100_000,
-		l2: 0.01,
-		theta: (0..d + 1).map(|_| r.next_f64() - 0.5).collect(),
-		projection: Some((9, k)),
-		contributors: (0..gc).map(|c| format!("1:{c}").into_bytes()).collect(),
-		u: random_f32(gc * k as usize, 6),
-		examples: None,
-	};
-	let header: Vec<String> = (0..d).map(|j| format!("f{j}")).collect();
-	let row: Vec<String> = (0..d).map(|j| format!("{:.6}", (j as f64 * 0.37).sin())).collect();
-	let query = format!("{}\n{}\n", header.join(","), row.join(",")).into_bytes();
+	let (index, query) = tributary_attribution::fixture::projected_index(999, 10_000, 512);
 	let mut g = c.benchmark_group("contribution_g1e4_k512_p1000");
 	g.sample_size(20);
 	g.bench_function("attribute_top64", |b| {

@@ -100,26 +100,10 @@ fn main() {
 	drop(outb);
 
 	// Contribution-level query in the no_std core.
-	let (d, g, k) = (999usize, 10_000usize, 512u32);
-	let mut r = SplitMix64(5);
-	let index = Index {
-		family: Family::Logistic,
-		method: Method::Projected,
-		features: (0..d).map(|j| format!("f{j}")).collect(),
-		classes: 1,
-		n_train: 100_000,
-		l2: 0.01,
-		theta: (0..d + 1).map(|_| r.next_f64() - 0.5).collect(),
-		projection: Some((9, k)),
-		contributors: (0..g).map(|c| format!("1:{c}").into_bytes()).collect(),
-		u: random_f32(g * k as usize, 6),
-		examples: None,
-	};
+	let g = 10_000usize;
+	let (index, query) = tributary_attribution::fixture::projected_index(999, g, 512);
 	let bytes = index.encode();
 	let index = Index::decode(&bytes).unwrap();
-	let header: Vec<String> = (0..d).map(|j| format!("f{j}")).collect();
-	let row: Vec<String> = (0..d).map(|j| format!("{:.6}", (j as f64 * 0.37).sin())).collect();
-	let query = format!("{}\n{}\n", header.join(","), row.join(",")).into_bytes();
 	let t_c = best_of(20, || index.score_bytes(&query).unwrap()[0]);
 	let q = index.parse_query(&query).unwrap();
 	let t_phi = best_of(20, || index.query_vector(&q).unwrap()[0]);

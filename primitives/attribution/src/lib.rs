@@ -37,6 +37,8 @@ pub mod data;
 #[cfg(feature = "std")]
 pub mod eval;
 #[cfg(feature = "std")]
+pub mod fixture;
+#[cfg(feature = "std")]
 pub mod influence;
 #[cfg(feature = "std")]
 pub mod linalg;

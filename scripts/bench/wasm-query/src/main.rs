@@ -5,7 +5,7 @@
 //! Usage: `tributary-wasm-query-bench <probe.wasm>` (see `scripts/bench/wasm-query.sh`).
 
 use std::time::Instant;
-use tributary_attribution::{projection::SplitMix64, Family, Index, Method};
+use tributary_attribution::Index;
 use wasmtime::{Config, Engine, Instance, Memory, Module, OptLevel, Store, TypedFunc};
 
 /// Best of `runs` wall-clock seconds of `f`.
@@ -21,27 +21,8 @@ fn best_of<R>(runs: usize, mut f: impl FnMut() -> R) -> f64 {
 
 /// The benchmark index of `examples/bench_engine.rs`: G = 10⁴ contributions, k = 512.
 fn index_and_query() -> (Vec<u8>, Vec<u8>) {
-	let (d, g, k) = (999usize, 10_000usize, 512u32);
-	let mut r = SplitMix64(5);
-	let theta = (0..d + 1).map(|_| r.next_f64() - 0.5).collect();
-	let mut r = SplitMix64(6);
-	let u = (0..g * k as usize).map(|_| (r.next_f64() - 0.5) as f32).collect();
-	let index = Index {
-		family: Family::Logistic,
-		method: Method::Projected,
-		features: (0..d).map(|j| format!("f{j}")).collect(),
-		classes: 1,
-		n_train: 100_000,
-		l2: 0.01,
-		theta,
-		projection: Some((9, k)),
-		contributors: (0..g).map(|c| format!("1:{c}").into_bytes()).collect(),
-		u,
-		examples: None,
-	};
-	let header: Vec<String> = (0..d).map(|j| format!("f{j}")).collect();
-	let row: Vec<String> = (0..d).map(|j| format!("{:.6}", (j as f64 * 0.37).sin())).collect();
-	(index.encode(), format!("{}\n{}\n", header.join(","), row.join(",")).into_bytes())
+	let (index, query) = tributary_attribution::fixture::projected_index(999, 10_000, 512);
+	(index.encode(), query)
 }
 
 struct Probe {
