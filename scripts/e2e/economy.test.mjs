@@ -5,12 +5,10 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtemp, writeFile, rm } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { blake2AsHex } from '../client/node_modules/@polkadot/util-crypto/index.js';
 import { signer, submit } from '../client/lib/chain.mjs';
 import {
@@ -18,20 +16,11 @@ import {
   contributorEarnings, modelRevenue, datasetRevenue, economyTotals, PERBILL,
 } from '../client/lib/economy.mjs';
 import { startDevNode } from './node.mjs';
+import { runClient as client } from './client.mjs';
 
-const CLIENT = join(dirname(fileURLToPath(import.meta.url)), '..', 'client', 'tributary-client.mjs');
 const UNIT = 10n ** 12n;
 const FEE = 10n * UNIT;
 
-function client(args) {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLIENT, ...args], { timeout: 120000 }, (err, stdout, stderr) => {
-      let json = null;
-      try { json = JSON.parse(stdout); } catch { /* not JSON */ }
-      resolve({ code: err ? (err.code ?? 1) : 0, json, stdout, stderr });
-    });
-  });
-}
 
 let node;
 let dir;
