@@ -171,6 +171,24 @@ pub enum DecodeError {
 	NonFinite,
 	/// A per-example row points at a contribution that does not exist.
 	BadContribution,
+	/// A declared size exceeds the [`WorkLimits`] the caller decodes with (checked before
+	/// the checksum pass and before any allocation).
+	TooLarge {
+		/// Which limit (the [`WorkLimits`] field's meaning, e.g. `"contributions"`).
+		what: &'static str,
+		/// The declared value.
+		value: u64,
+		/// The limit.
+		limit: u64,
+	},
+	/// A projected index whose vector length `k` exceeds the gradient dimension it projects
+	/// from (a projection to more dimensions than the gradient has adds nothing).
+	ProjectionAboveDimension {
+		/// Declared projection dimension.
+		k: u64,
+		/// Gradient dimension `p` (`d` for external models).
+		dim: u64,
+	},
 }
 
 impl fmt::Display for DecodeError {
@@ -196,6 +214,13 @@ impl fmt::Display for DecodeError {
 			DecodeError::BadContribution => {
 				write!(f, "corrupt index: example refers to an unknown contribution")
 			}
+			DecodeError::TooLarge { what, value, limit } => {
+				write!(f, "index too large: {what} {value} exceeds the limit {limit}")
+			}
+			DecodeError::ProjectionAboveDimension { k, dim } => write!(
+				f,
+				"index rejected: projection dimension {k} exceeds the gradient dimension {dim}"
+			),
 		}
 	}
 }
@@ -284,18 +309,10 @@ impl<'a> Reader<'a> {
 		}
 		Ok(count as usize)
 	}
-	fn f32s(&mut self, count: u64) -> Result<Vec<f32>, DecodeError> {
+	/// `count` f32s as raw bytes (checked to fit first).
+	fn f32_bytes(&mut self, count: u64) -> Result<&'a [u8], DecodeError> {
 		let n = self.check(count, 4)?;
-		let s = self.take(n * 4)?;
-		let mut v = Vec::with_capacity(n);
-		for c in s.chunks_exact(4) {
-			let x = f32::from_le_bytes([c[0], c[1], c[2], c[3]]);
-			if !x.is_finite() {
-				return Err(DecodeError::NonFinite);
-			}
-			v.push(x);
-		}
-		Ok(v)
+		self.take(n * 4)
 	}
 }
 
@@ -373,178 +390,98 @@ impl Index {
 		blake2_256(bytes)
 	}
 
-	/// Decodes index bytes. Never panics: every malformed input is a [`DecodeError`].
+	/// Decodes index bytes with [`WorkLimits::UNLIMITED`] (the command line's choice).
+	/// Never panics: every malformed input is a [`DecodeError`].
 	pub fn decode(bytes: &[u8]) -> Result<Index, DecodeError> {
-		if bytes.len() < 10 {
-			return Err(DecodeError::Truncated);
-		}
-		if bytes[..8] != MAGIC {
-			return Err(DecodeError::BadMagic);
-		}
-		let version = u16::from_le_bytes([bytes[8], bytes[9]]);
-		if version != VERSION {
-			return Err(DecodeError::UnsupportedVersion(version));
-		}
-		if bytes.len() < HEADER_LEN + 32 {
-			return Err(DecodeError::Truncated);
-		}
-		let (body, sum) = bytes.split_at(bytes.len() - 32);
-		if blake2_256(body) != sum {
-			return Err(DecodeError::ChecksumMismatch);
-		}
-		let mut r = Reader { b: body, pos: 10 };
-		let family = r.u8()?;
-		let family = Family::from_code(family).ok_or(DecodeError::UnknownFamily(family))?;
-		let method = r.u8()?;
-		let method = Method::from_code(method).ok_or(DecodeError::UnknownMethod(method))?;
-		let flags = r.u8()?;
-		if flags & !3 != 0 || r.take(3)? != [0, 0, 0] {
-			return Err(DecodeError::BadHeader("reserved bits set"));
-		}
-		let d = r.u32()? as usize;
-		let classes = r.u32()?;
-		let p = r.u32()? as usize;
-		let k = r.u32()? as usize;
-		let seed = r.u64()?;
-		let n_train = r.u64()?;
-		let l2 = r.f64()?;
-		let g = r.u32()? as u64;
-		let n_ex = r.u64()?;
-		match family {
-			Family::Softmax if classes < 2 => return Err(DecodeError::BadHeader("classes")),
-			Family::Linear | Family::Logistic | Family::External if classes != 1 => {
-				return Err(DecodeError::BadHeader("classes"))
+		Index::decode_with_limits(bytes, &WorkLimits::UNLIMITED)
+	}
+
+	/// Decodes index bytes, rejecting indices whose declared sizes exceed `limits` before
+	/// the checksum pass and before any allocation ([`DecodeError::TooLarge`],
+	/// [`DecodeError::ProjectionAboveDimension`]). Accepts and rejects exactly the same
+	/// bytes, with the same error, as [`crate::IndexView::parse`] with the same limits.
+	pub fn decode_with_limits(bytes: &[u8], limits: &WorkLimits) -> Result<Index, DecodeError> {
+		let mut sections: [Vec<f32>; 2] = [Vec::new(), Vec::new()];
+		let mut at = 0;
+		let l = walk(bytes, limits, &mut |b: &[u8]| {
+			let mut v = Vec::with_capacity(b.len() / 4);
+			let mut bad = false;
+			for c in b.chunks_exact(4) {
+				let x = f32::from_le_bytes([c[0], c[1], c[2], c[3]]);
+				bad |= !x.is_finite();
+				v.push(x);
 			}
-			_ => {}
-		}
-		if family.params(d, classes) != Some(p) {
-			return Err(DecodeError::BadHeader("parameter count"));
-		}
-		let grad_dim = family.grad_dim(d, classes).ok_or(DecodeError::BadHeader("dimensions"))?;
-		let projected = flags & 1 == 1;
-		if projected != (method == Method::Projected) {
-			return Err(DecodeError::BadHeader("projection flag"));
-		}
-		if k == 0
-			|| k > MAX_PROJECTION.max(grad_dim)
-			|| (!projected && k != grad_dim)
-			|| (!projected && seed != 0)
-		{
-			return Err(DecodeError::BadHeader("vector length"));
-		}
-		if !l2.is_finite() || l2 < 0.0 {
-			return Err(DecodeError::NonFinite);
-		}
-		if (flags & 2 == 0) != (n_ex == 0) {
-			return Err(DecodeError::BadHeader("example count"));
-		}
-		// Each name takes at least its 4-byte length.
-		r.check(d as u64, 4)?;
-		let mut features = Vec::with_capacity(d);
-		for _ in 0..d {
-			let s = core::str::from_utf8(r.bytes()?).map_err(|_| DecodeError::BadText)?;
-			features.push(String::from(s));
-		}
-		let p_count = r.check(p as u64, 8)?;
-		let mut theta = Vec::with_capacity(p_count);
-		for _ in 0..p_count {
-			let t = r.f64()?;
-			if !t.is_finite() {
+			if bad {
 				return Err(DecodeError::NonFinite);
 			}
-			theta.push(t);
-		}
-		let g_count = r.check(g, 4)?;
-		let mut contributors = Vec::with_capacity(g_count);
-		for _ in 0..g_count {
-			contributors.push(r.bytes()?.to_vec());
-		}
-		let u = r.f32s(g.checked_mul(k as u64).ok_or(DecodeError::TruncatedBody)?)?;
-		let examples = if n_ex > 0 {
-			let n = r.check(n_ex, 4)?;
-			let mut contribution = Vec::with_capacity(n);
-			for _ in 0..n {
-				let c = r.u32()?;
-				if c as u64 >= g {
-					return Err(DecodeError::BadContribution);
-				}
-				contribution.push(c);
+			if at < 2 {
+				sections[at] = v;
+				at += 1;
 			}
-			let vectors = r.f32s(n_ex.checked_mul(k as u64).ok_or(DecodeError::TruncatedBody)?)?;
-			Some(Examples { contribution, vectors })
-		} else {
-			None
-		};
-		if r.remaining() != 0 {
-			return Err(DecodeError::TrailingBytes);
-		}
+			Ok(())
+		})?;
+		let [u, vectors] = sections;
+		let examples = l.examples.map(|(contribution, _)| Examples {
+			contribution: contribution
+				.chunks_exact(4)
+				.map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+				.collect(),
+			vectors,
+		});
 		Ok(Index {
-			family,
-			method,
-			features,
-			classes,
-			n_train,
-			l2,
-			theta,
-			projection: if projected { Some((seed, k as u32)) } else { None },
-			contributors,
+			family: l.family,
+			method: l.method,
+			features: l.features.iter().map(|s| String::from(*s)).collect(),
+			classes: l.classes,
+			n_train: l.n_train,
+			l2: l.l2,
+			theta: l.theta,
+			projection: l.projection,
+			contributors: l.contributors.iter().map(|c| c.to_vec()).collect(),
 			u,
 			examples,
 		})
 	}
 
 	/// Parses query bytes (CSV text, header + one row) against this index's columns.
+	/// Column matching costs `O(d log d)` ([`Query::parse`]).
 	pub fn parse_query(&self, bytes: &[u8]) -> Result<Query, ScoreError> {
 		let q = Query::parse(bytes, &self.features)?;
-		if let Some(y) = q.label {
-			if !family::valid_label(self.family, y, self.classes) {
-				return Err(QueryError::InvalidLabel { value: y }.into());
-			}
-		}
+		check_label(self.family, self.classes, &q)?;
 		Ok(q)
 	}
 
 	/// The query vector `φ(q)`: `∇ℓ(q; θ*)`, projected for a projected index (length `k`).
 	pub fn query_vector(&self, q: &Query) -> Result<Vec<f64>, ScoreError> {
-		if q.features.len() != self.features.len() {
-			return Err(ScoreError::DimensionMismatch {
-				index: self.features.len(),
-				query: q.features.len(),
-			});
-		}
-		let mut g = vec![0.0; self.grad_dim()];
-		family::query_gradient(
+		query_vector(
 			self.family,
 			&self.theta,
-			&q.features,
-			q.label,
+			self.features.len(),
 			self.classes,
-			&mut g,
-		);
-		Ok(match self.projection {
-			Some((seed, k)) => {
-				let mut phi = vec![0.0; k as usize];
-				projection::project(seed, &g, &mut phi);
-				phi
-			}
-			None => g,
-		})
+			self.projection,
+			q,
+		)
 	}
 
 	/// Contribution scores `s_c = φ(q)ᵀ u_c`, one per contributor. Cost `G·k`.
+	/// A non-finite score (only possible through overflow) is replaced by `+0.0`
+	/// ([`canonicalise_scores`]).
 	pub fn score(&self, q: &Query) -> Result<Vec<f64>, ScoreError> {
 		let phi = self.query_vector(q)?;
 		let mut out = vec![0.0; self.contributions()];
 		kernel::score_rows(&phi, &self.u, &mut out);
+		canonicalise_scores(&mut out);
 		Ok(out)
 	}
 
-	/// Per-example scores `I(i, q)` in training-row order. Cost `N·k`.
+	/// Per-example scores `I(i, q)` in training-row order. Cost `N·k`. Non-finite scores
+	/// are canonicalised as in [`Index::score`].
 	pub fn score_examples(&self, q: &Query) -> Result<Vec<f64>, ScoreError> {
 		let ex = self.examples.as_ref().ok_or(ScoreError::NoExamples)?;
 		let phi = self.query_vector(q)?;
 		let mut out = vec![0.0; ex.contribution.len()];
 		kernel::score_rows(&phi, &ex.vectors, &mut out);
+		canonicalise_scores(&mut out);
 		Ok(out)
 	}
 
@@ -568,17 +505,360 @@ impl Index {
 	/// little-endian bits (`G × 8` bytes), then `u32` count and `(index u32, ppb u32)` pairs
 	/// of [`Index::attribute`]. Identical on every platform (native, wasm).
 	pub fn attestation(&self, query: &[u8], max_entries: usize) -> Result<Vec<u8>, ScoreError> {
-		let scores = self.score_bytes(query)?;
-		let sh = shares::shares(&scores, max_entries);
-		let mut out = Vec::with_capacity(scores.len() * 8 + 4 + sh.len() * 8);
-		for s in &scores {
-			out.extend_from_slice(&s.to_bits().to_le_bytes());
-		}
-		out.extend_from_slice(&(sh.len() as u32).to_le_bytes());
-		for (i, p) in &sh {
-			out.extend_from_slice(&i.to_le_bytes());
-			out.extend_from_slice(&p.to_le_bytes());
-		}
-		Ok(out)
+		Ok(attestation_bytes(&self.score_bytes(query)?, max_entries))
 	}
+}
+
+/// Replaces every non-finite score (NaN or ±∞, only possible when the query gradient
+/// overflows) by `+0.0`, so no NaN payload or sign ever reaches attestation bytes; a
+/// canonicalised score is not positive and so earns no share ([`shares::shares`]).
+pub fn canonicalise_scores(scores: &mut [f64]) {
+	for s in scores.iter_mut() {
+		if !s.is_finite() {
+			*s = 0.0;
+		}
+	}
+}
+
+/// The attestation encoding of `scores`: each score's f64 bits little-endian, then the
+/// `u32` count and `(index u32, ppb u32)` pairs of `shares(scores, max_entries)`.
+pub fn attestation_bytes(scores: &[f64], max_entries: usize) -> Vec<u8> {
+	let sh = shares::shares(scores, max_entries);
+	let mut out = Vec::with_capacity(scores.len() * 8 + 4 + sh.len() * 8);
+	for s in scores {
+		out.extend_from_slice(&s.to_bits().to_le_bytes());
+	}
+	out.extend_from_slice(&(sh.len() as u32).to_le_bytes());
+	for (i, p) in &sh {
+		out.extend_from_slice(&i.to_le_bytes());
+		out.extend_from_slice(&p.to_le_bytes());
+	}
+	out
+}
+
+/// Rejects a query label the family cannot have.
+pub(crate) fn check_label(family: Family, classes: u32, q: &Query) -> Result<(), ScoreError> {
+	if let Some(y) = q.label {
+		if !family::valid_label(family, y, classes) {
+			return Err(QueryError::InvalidLabel { value: y }.into());
+		}
+	}
+	Ok(())
+}
+
+/// `φ(q)` for an index with these parameters (shared by [`Index`] and [`crate::IndexView`]).
+pub(crate) fn query_vector(
+	family: Family,
+	theta: &[f64],
+	d: usize,
+	classes: u32,
+	projection: Option<(u64, u32)>,
+	q: &Query,
+) -> Result<Vec<f64>, ScoreError> {
+	if q.features.len() != d {
+		return Err(ScoreError::DimensionMismatch { index: d, query: q.features.len() });
+	}
+	let mut g = vec![0.0; family.grad_dim(d, classes).unwrap_or(0)];
+	family::query_gradient(family, theta, &q.features, q.label, classes, &mut g);
+	Ok(match projection {
+		Some((seed, k)) => {
+			let mut phi = vec![0.0; k as usize];
+			projection::project(seed, &g, &mut phi);
+			phi
+		}
+		None => g,
+	})
+}
+
+/// Bounds on what an index may declare, checked from its fixed header before the checksum
+/// pass and before any allocation ([`Index::decode_with_limits`], [`crate::IndexView::parse`]).
+///
+/// [`WorkLimits::ON_CHAIN`] (the [`Default`]) is sized for the attestors' off-chain worker
+/// (wasm, 128 MiB heap, one allocation at most 32 MiB); it admits the reference workload
+/// G = 10⁴ contributions × k = 512, projected from p = 1000 (`fixture::projected_index`):
+///
+/// | field | on chain | why |
+/// |---|---|---|
+/// | `max_index_bytes` | 32 MiB | the worker holds the index in one buffer (≤ 32 MiB) |
+/// | `max_features` | 65 536 | `d`; names, the query row and its parse are `O(d)` |
+/// | `max_params` | 2²⁰ | `p = |θ|`: θ is kept as f64 (≤ 8 MiB), the gradient is `O(p)` |
+/// | `max_vector_len` | 65 536 | `k`, as [`MAX_PROJECTION`] |
+/// | `max_contributions` | 131 072 | `G`: ids, scores (8 B each) and the shares sort |
+/// | `max_examples` | 2²² | `N` per-example rows (validated, not scored on chain) |
+/// | `max_score_work` | 8·10⁶ | `G·k` multiply-adds per query: ≈ 11 ms in wasm |
+/// | `max_projection_work` | 32·10⁶ | `k·p` additions per query (projected only): ≈ 45 ms in wasm |
+/// | `allow_projection_above_dim` | `false` | `k > p` is rejected |
+///
+/// Times are from the measurements in the crate's README (wasmtime, 2-core EPYC):
+/// ≈ 1.4 ns per multiply-add of the scoring kernel and per addition of the projection; a
+/// query at both limits takes ≈ 60 ms. With `max_score_work` the copying
+/// [`Index::decode_with_limits`] allocates at most 32 MB for `u` (one allocation).
+///
+/// [`WorkLimits::UNLIMITED`] (used by [`Index::decode`], i.e. the command line) checks
+/// nothing beyond the format itself and accepts `k > p` (the builder's default
+/// `--project 512` yields such indices for small models).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WorkLimits {
+	/// Largest feature count `d`.
+	pub max_features: u64,
+	/// Largest parameter count `p = |θ|`.
+	pub max_params: u64,
+	/// Largest contribution count `G`.
+	pub max_contributions: u64,
+	/// Largest per-example row count `N`.
+	pub max_examples: u64,
+	/// Largest vector length `k`.
+	pub max_vector_len: u64,
+	/// Largest `G·k` (multiply-adds per contribution-level query).
+	pub max_score_work: u64,
+	/// Largest `k·p` for a projected index (additions per query to project the gradient;
+	/// `p` is the gradient dimension, `d` for external models).
+	pub max_projection_work: u64,
+	/// Largest size of the index file in bytes.
+	pub max_index_bytes: u64,
+	/// Whether a projected index may have `k` above its gradient dimension.
+	pub allow_projection_above_dim: bool,
+}
+
+impl WorkLimits {
+	/// The off-chain worker's limits (see the table above).
+	pub const ON_CHAIN: WorkLimits = WorkLimits {
+		max_features: 1 << 16,
+		max_params: 1 << 20,
+		max_contributions: 1 << 17,
+		max_examples: 1 << 22,
+		max_vector_len: 1 << 16,
+		max_score_work: 8_000_000,
+		max_projection_work: 32_000_000,
+		max_index_bytes: 32 << 20,
+		allow_projection_above_dim: false,
+	};
+
+	/// No limit beyond the file format's own (the command line).
+	pub const UNLIMITED: WorkLimits = WorkLimits {
+		max_features: u64::MAX,
+		max_params: u64::MAX,
+		max_contributions: u64::MAX,
+		max_examples: u64::MAX,
+		max_vector_len: u64::MAX,
+		max_score_work: u64::MAX,
+		max_projection_work: u64::MAX,
+		max_index_bytes: u64::MAX,
+		allow_projection_above_dim: true,
+	};
+}
+
+impl Default for WorkLimits {
+	fn default() -> Self {
+		WorkLimits::ON_CHAIN
+	}
+}
+
+/// The validated layout of index bytes: header values, small decoded sections and borrowed
+/// large ones (shared by [`Index::decode_with_limits`] and [`crate::IndexView::parse`], so
+/// both accept and reject the same bytes with the same error).
+pub(crate) struct Layout<'a> {
+	pub family: Family,
+	pub method: Method,
+	pub classes: u32,
+	pub n_train: u64,
+	pub l2: f64,
+	pub projection: Option<(u64, u32)>,
+	pub k: usize,
+	pub features: Vec<&'a str>,
+	pub theta: Vec<f64>,
+	pub contributors: Vec<&'a [u8]>,
+	/// `G·k` little-endian f32s (finite, checked by the section callback).
+	pub u: &'a [u8],
+	/// `N` little-endian u32 contribution indices (each `< G`) and `N·k` f32s.
+	pub examples: Option<(&'a [u8], &'a [u8])>,
+}
+
+fn le_u32(b: &[u8], at: usize) -> u64 {
+	u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]]) as u64
+}
+
+fn le_u64(b: &[u8], at: usize) -> u64 {
+	let mut a = [0u8; 8];
+	a.copy_from_slice(&b[at..at + 8]);
+	u64::from_le_bytes(a)
+}
+
+fn limit(what: &'static str, value: u64, limit: u64) -> Result<(), DecodeError> {
+	if value > limit {
+		return Err(DecodeError::TooLarge { what, value, limit });
+	}
+	Ok(())
+}
+
+/// Checks the header's declared sizes against `limits` (`bytes` holds at least the header).
+fn check_limits(bytes: &[u8], limits: &WorkLimits) -> Result<(), DecodeError> {
+	limit("index bytes", bytes.len() as u64, limits.max_index_bytes)?;
+	let d = le_u32(bytes, 16);
+	let classes = le_u32(bytes, 20);
+	let p = le_u32(bytes, 24);
+	let k = le_u32(bytes, 28);
+	let g = le_u32(bytes, 56);
+	let n_ex = le_u64(bytes, 60);
+	limit("features", d, limits.max_features)?;
+	limit("parameters", p, limits.max_params)?;
+	limit("vector length", k, limits.max_vector_len)?;
+	limit("contributions", g, limits.max_contributions)?;
+	limit("examples", n_ex, limits.max_examples)?;
+	limit("score work G·k", g * k, limits.max_score_work)?;
+	if bytes[12] & 1 == 1 {
+		// The gradient dimension, when the header's family and classes define one (otherwise
+		// the consistency checks reject the header).
+		let dim = Family::from_code(bytes[10])
+			.and_then(|f| f.grad_dim(d as usize, classes as u32))
+			.map(|x| x as u64);
+		if let Some(dim) = dim {
+			limit("projection work k·p", k.saturating_mul(dim), limits.max_projection_work)?;
+			if k > dim && !limits.allow_projection_above_dim {
+				return Err(DecodeError::ProjectionAboveDimension { k, dim });
+			}
+		}
+	}
+	Ok(())
+}
+
+/// Finiteness of little-endian f32s, one pass, no allocation.
+pub(crate) fn check_finite_f32(b: &[u8]) -> Result<(), DecodeError> {
+	let mut bad = 0u32;
+	for c in b.chunks_exact(4) {
+		let bits = u32::from_le_bytes([c[0], c[1], c[2], c[3]]);
+		bad |= ((bits & 0x7f80_0000) == 0x7f80_0000) as u32;
+	}
+	if bad != 0 {
+		return Err(DecodeError::NonFinite);
+	}
+	Ok(())
+}
+
+/// Validates index bytes and returns their layout. `f32s` is called on the `u` section, then
+/// on the per-example vectors, and must reject non-finite values with
+/// [`DecodeError::NonFinite`] (it may also copy them).
+pub(crate) fn walk<'a>(
+	bytes: &'a [u8],
+	limits: &WorkLimits,
+	f32s: &mut dyn FnMut(&'a [u8]) -> Result<(), DecodeError>,
+) -> Result<Layout<'a>, DecodeError> {
+	if bytes.len() < 10 {
+		return Err(DecodeError::Truncated);
+	}
+	if bytes[..8] != MAGIC {
+		return Err(DecodeError::BadMagic);
+	}
+	let version = u16::from_le_bytes([bytes[8], bytes[9]]);
+	if version != VERSION {
+		return Err(DecodeError::UnsupportedVersion(version));
+	}
+	if bytes.len() < HEADER_LEN + 32 {
+		return Err(DecodeError::Truncated);
+	}
+	check_limits(bytes, limits)?;
+	let (body, sum) = bytes.split_at(bytes.len() - 32);
+	if blake2_256(body) != sum {
+		return Err(DecodeError::ChecksumMismatch);
+	}
+	let mut r = Reader { b: body, pos: 10 };
+	let family = r.u8()?;
+	let family = Family::from_code(family).ok_or(DecodeError::UnknownFamily(family))?;
+	let method = r.u8()?;
+	let method = Method::from_code(method).ok_or(DecodeError::UnknownMethod(method))?;
+	let flags = r.u8()?;
+	if flags & !3 != 0 || r.take(3)? != [0, 0, 0] {
+		return Err(DecodeError::BadHeader("reserved bits set"));
+	}
+	let d = r.u32()? as usize;
+	let classes = r.u32()?;
+	let p = r.u32()? as usize;
+	let k = r.u32()? as usize;
+	let seed = r.u64()?;
+	let n_train = r.u64()?;
+	let l2 = r.f64()?;
+	let g = r.u32()? as u64;
+	let n_ex = r.u64()?;
+	match family {
+		Family::Softmax if classes < 2 => return Err(DecodeError::BadHeader("classes")),
+		Family::Linear | Family::Logistic | Family::External if classes != 1 => {
+			return Err(DecodeError::BadHeader("classes"))
+		}
+		_ => {}
+	}
+	if family.params(d, classes) != Some(p) {
+		return Err(DecodeError::BadHeader("parameter count"));
+	}
+	let grad_dim = family.grad_dim(d, classes).ok_or(DecodeError::BadHeader("dimensions"))?;
+	let projected = flags & 1 == 1;
+	if projected != (method == Method::Projected) {
+		return Err(DecodeError::BadHeader("projection flag"));
+	}
+	if k == 0
+		|| k > MAX_PROJECTION.max(grad_dim)
+		|| (!projected && k != grad_dim)
+		|| (!projected && seed != 0)
+	{
+		return Err(DecodeError::BadHeader("vector length"));
+	}
+	if !l2.is_finite() || l2 < 0.0 {
+		return Err(DecodeError::NonFinite);
+	}
+	if (flags & 2 == 0) != (n_ex == 0) {
+		return Err(DecodeError::BadHeader("example count"));
+	}
+	// Each name takes at least its 4-byte length.
+	r.check(d as u64, 4)?;
+	let mut features = Vec::with_capacity(d);
+	for _ in 0..d {
+		let s = core::str::from_utf8(r.bytes()?).map_err(|_| DecodeError::BadText)?;
+		features.push(s);
+	}
+	let p_count = r.check(p as u64, 8)?;
+	let mut theta = Vec::with_capacity(p_count);
+	for _ in 0..p_count {
+		let t = r.f64()?;
+		if !t.is_finite() {
+			return Err(DecodeError::NonFinite);
+		}
+		theta.push(t);
+	}
+	let g_count = r.check(g, 4)?;
+	let mut contributors = Vec::with_capacity(g_count);
+	for _ in 0..g_count {
+		contributors.push(r.bytes()?);
+	}
+	let u = r.f32_bytes(g.checked_mul(k as u64).ok_or(DecodeError::TruncatedBody)?)?;
+	f32s(u)?;
+	let examples = if n_ex > 0 {
+		let n = r.check(n_ex, 4)?;
+		let contribution = r.take(n * 4)?;
+		for c in contribution.chunks_exact(4) {
+			if le_u32(c, 0) >= g {
+				return Err(DecodeError::BadContribution);
+			}
+		}
+		let vectors = r.f32_bytes(n_ex.checked_mul(k as u64).ok_or(DecodeError::TruncatedBody)?)?;
+		f32s(vectors)?;
+		Some((contribution, vectors))
+	} else {
+		None
+	};
+	if r.remaining() != 0 {
+		return Err(DecodeError::TrailingBytes);
+	}
+	Ok(Layout {
+		family,
+		method,
+		classes,
+		n_train,
+		l2,
+		projection: if projected { Some((seed, k as u32)) } else { None },
+		k,
+		features,
+		theta,
+		contributors,
+		u,
+		examples,
+	})
 }

@@ -49,10 +49,30 @@ pub fn dot(phi: &[f64], u: &[f32]) -> f64 {
 #[cfg(all(feature = "std", target_arch = "x86_64"))]
 #[target_feature(enable = "avx2")]
 pub unsafe fn dot_avx2(phi: &[f64], u: &[f32]) -> f64 {
-	use core::arch::x86_64::*;
 	let n = phi.len().min(u.len());
+	dot_avx2_ptr(&phi[..n], u.as_ptr())
+}
+
+/// [`dot_le`] with AVX2 intrinsics: the same operations in the same order.
+///
+/// # Safety
+/// The CPU must support AVX2.
+#[cfg(all(feature = "std", target_arch = "x86_64"))]
+#[target_feature(enable = "avx2")]
+pub unsafe fn dot_le_avx2(phi: &[f64], u: &[u8]) -> f64 {
+	let n = phi.len().min(u.len() / 4);
+	// x86-64 is little-endian: the bytes are the f32s, read with unaligned loads.
+	dot_avx2_ptr(&phi[..n], u.as_ptr() as *const f32)
+}
+
+/// `Σ_j φ_j·u_j` over `phi.len()` f32s at `up` (any alignment), in the order of [`dot`].
+#[cfg(all(feature = "std", target_arch = "x86_64"))]
+#[target_feature(enable = "avx2")]
+unsafe fn dot_avx2_ptr(phi: &[f64], up: *const f32) -> f64 {
+	use core::arch::x86_64::*;
+	let n = phi.len();
 	let body = n - n % LANES;
-	let (pp, up) = (phi.as_ptr(), u.as_ptr());
+	let pp = phi.as_ptr();
 	let mut a0 = _mm256_setzero_pd();
 	let mut a1 = _mm256_setzero_pd();
 	let mut a2 = _mm256_setzero_pd();
@@ -78,9 +98,67 @@ pub unsafe fn dot_avx2(phi: &[f64], u: &[f32]) -> f64 {
 	_mm256_storeu_pd(acc.as_mut_ptr().add(12), a3);
 	let mut s = tree(&acc);
 	for j in body..n {
-		s += phi[j] * u[j] as f64;
+		s += phi[j] * up.add(j).read_unaligned() as f64;
 	}
 	s
+}
+
+/// The `i`-th little-endian f32 of `b`.
+#[inline(always)]
+fn f32_le(b: &[u8], i: usize) -> f32 {
+	f32::from_le_bytes([b[4 * i], b[4 * i + 1], b[4 * i + 2], b[4 * i + 3]])
+}
+
+/// [`dot`] over little-endian f32 bytes (`u.len() / 4` values; any alignment): the same
+/// operations in the same order, so the same result bit for bit.
+#[inline(always)]
+pub fn dot_le(phi: &[f64], u: &[u8]) -> f64 {
+	let n = phi.len().min(u.len() / 4);
+	let body = n - n % LANES;
+	let mut acc = [0.0f64; LANES];
+	for (pc, uc) in phi[..body].chunks_exact(LANES).zip(u[..body * 4].chunks_exact(LANES * 4)) {
+		for l in 0..LANES {
+			acc[l] += pc[l] * f32_le(uc, l) as f64;
+		}
+	}
+	let mut s = tree(&acc);
+	for j in body..n {
+		s += phi[j] * f32_le(u, j) as f64;
+	}
+	s
+}
+
+/// [`score_rows`] over a row-major `m × k` matrix of little-endian f32 bytes (`k·4` bytes
+/// per row, any alignment): `out[r] = dot_le(φ, row r)`, equal to [`score_rows`] on the
+/// decoded f32s bit for bit (AVX2 picked at run time on x86-64 with `std`, as there).
+pub fn score_rows_le(phi: &[f64], rows: &[u8], out: &mut [f64]) {
+	let k = phi.len();
+	if k == 0 {
+		out.iter_mut().for_each(|o| *o = 0.0);
+		return;
+	}
+	#[cfg(all(feature = "std", target_arch = "x86_64"))]
+	if std::is_x86_feature_detected!("avx2") {
+		for (o, row) in out.iter_mut().zip(rows.chunks_exact(k * 4)) {
+			// SAFETY: AVX2 is present (checked above).
+			*o = unsafe { dot_le_avx2(phi, row) };
+		}
+		return;
+	}
+	score_rows_le_portable(phi, rows, out)
+}
+
+/// [`score_rows_le`] without run-time feature selection.
+#[inline(always)]
+pub fn score_rows_le_portable(phi: &[f64], rows: &[u8], out: &mut [f64]) {
+	let k = phi.len();
+	if k == 0 {
+		out.iter_mut().for_each(|o| *o = 0.0);
+		return;
+	}
+	for (o, row) in out.iter_mut().zip(rows.chunks_exact(k * 4)) {
+		*o = dot_le(phi, row);
+	}
 }
 
 /// Scores every row of the row-major matrix `rows` (`m × k`) against `phi`: `out[r] = dot(φ, rows[r])`.

@@ -11,7 +11,8 @@
 //! projected variant after TRAK, Park et al. 2023.)
 //!
 //! * no_std core (`alloc` only; compiles for `wasm32v1-none`): [`Index`] decoding and
-//!   encoding, [`Query`] parsing, [`Index::score`], [`shares::shares`]. Deterministic:
+//!   encoding, the zero-copy [`IndexView`] with [`WorkLimits`] for the off-chain worker,
+//!   [`Query`] parsing, [`Index::score`], [`shares::shares`], [`parse_contribution_id`]. Deterministic:
 //!   fixed summation order, `libm` for `exp`/`log`, no fused multiply-add.
 //! * `std` feature: training ([`train`]), influence with exact / CG / projected Hessian
 //!   treatments and the grad-dot baseline ([`influence`]), multi-threaded index building
@@ -27,6 +28,7 @@ pub mod kernel;
 pub mod projection;
 pub mod query;
 pub mod shares;
+pub mod view;
 
 #[cfg(feature = "std")]
 pub mod build;
@@ -46,6 +48,13 @@ pub mod linalg;
 pub mod train;
 
 pub use family::Family;
-pub use index::{DecodeError, Examples, Index, Method, ScoreError};
-pub use query::{Query, QueryError};
+pub use index::{DecodeError, Examples, Index, Method, ScoreError, WorkLimits};
+pub use query::{ColumnLookup, Query, QueryError};
 pub use shares::shares;
+pub use view::{parse_contribution_id, IndexView};
+
+/// Version of the scoring semantics: the query parsing, gradient, projection, kernel order,
+/// score canonicalisation, shares and attestation encoding that turn (index bytes, query
+/// bytes) into attestation bytes. Attestors bind their results to it; any change that can
+/// alter a single output bit increments it.
+pub const ENGINE_VERSION: u32 = 1;

@@ -86,14 +86,61 @@ impl fmt::Display for QueryError {
 	}
 }
 
-/// Finds a feature name's position.
-fn position(names: &[String], c: &str) -> Option<usize> {
-	names.iter().position(|n| n == c)
+/// A feature-name lookup for [`Query::parse_with`], built once per index: the names'
+/// positions sorted by (name, position), and whether the names are distinct.
+///
+/// Matching a header column costs one comparison when the query lists the columns in the
+/// index's order (the common case), else a binary search: `O(d)` for a query in index
+/// order, `O(d log d)` in any other order, never quadratic.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ColumnLookup {
+	sorted: Vec<u32>,
+	distinct: bool,
+}
+
+impl ColumnLookup {
+	/// Sorts the names' positions (`O(d log d)`).
+	pub fn new<S: AsRef<str>>(names: &[S]) -> ColumnLookup {
+		let mut sorted: Vec<u32> = (0..names.len() as u32).collect();
+		sorted.sort_unstable_by(|&a, &b| {
+			names[a as usize].as_ref().cmp(names[b as usize].as_ref()).then(a.cmp(&b))
+		});
+		let distinct = sorted
+			.windows(2)
+			.all(|w| names[w[0] as usize].as_ref() != names[w[1] as usize].as_ref());
+		ColumnLookup { sorted, distinct }
+	}
+
+	/// The first position of `name` in `names` (the names this lookup was built from).
+	fn find<S: AsRef<str>>(&self, names: &[S], name: &str) -> Option<usize> {
+		let at = self.sorted.partition_point(|&i| names[i as usize].as_ref() < name);
+		let j = *self.sorted.get(at)? as usize;
+		(names[j].as_ref() == name).then_some(j)
+	}
 }
 
 impl Query {
-	/// Parses query bytes against the index's feature names.
-	pub fn parse(bytes: &[u8], feature_names: &[String]) -> Result<Query, QueryError> {
+	/// Parses query bytes against the index's feature names. Builds a [`ColumnLookup`]
+	/// (`O(d log d)`); use [`Query::parse_with`] to reuse one across queries.
+	pub fn parse<S: AsRef<str>>(bytes: &[u8], feature_names: &[S]) -> Result<Query, QueryError> {
+		Query::parse_with(bytes, feature_names, &ColumnLookup::new(feature_names))
+	}
+
+	/// Parses query bytes against the index's feature names, with `lookup` built from
+	/// the same names by [`ColumnLookup::new`].
+	///
+	/// Each header column is compared first with the feature that follows the previously
+	/// matched one, and looked up by binary search only if that differs. A column maps to
+	/// the first feature of its name, exactly as a linear scan would.
+	pub fn parse_with<S: AsRef<str>>(
+		bytes: &[u8],
+		feature_names: &[S],
+		lookup: &ColumnLookup,
+	) -> Result<Query, QueryError> {
+		if lookup.sorted.len() != feature_names.len() {
+			// Built from other names: never index out of bounds, rebuild.
+			return Query::parse(bytes, feature_names);
+		}
 		let text = core::str::from_utf8(bytes).map_err(|_| QueryError::NotUtf8)?;
 		let text = text.strip_prefix('\u{feff}').unwrap_or(text);
 		let mut it = csv::lines(text);
@@ -110,11 +157,14 @@ impl Query {
 		if row.len() != header.len() {
 			return Err(QueryError::FieldCount { header: header.len(), row: row.len() });
 		}
-		let mut features = vec![f64::NAN; feature_names.len()];
-		let mut seen = vec![false; feature_names.len()];
+		let d = feature_names.len();
+		let mut features = vec![f64::NAN; d];
+		let mut seen = vec![false; d];
 		let mut label = None;
 		let mut seen_label = false;
 		let mut seen_contributor = false;
+		// The feature expected next when the query follows the index's order.
+		let mut next = 0usize;
 		for (name, value) in header.iter().zip(row.iter()) {
 			let name = name.as_str();
 			if name == "contributor" {
@@ -139,16 +189,23 @@ impl Query {
 				label = Some(v);
 				continue;
 			}
-			let j = position(feature_names, name)
-				.ok_or_else(|| QueryError::UnknownColumn(name.into()))?;
+			// With distinct names, the expected feature is the first (only) of its name.
+			let j = if lookup.distinct && next < d && feature_names[next].as_ref() == name {
+				next
+			} else {
+				lookup
+					.find(feature_names, name)
+					.ok_or_else(|| QueryError::UnknownColumn(name.into()))?
+			};
 			if seen[j] {
 				return Err(QueryError::DuplicateColumn(name.into()));
 			}
 			seen[j] = true;
 			features[j] = v;
+			next = j + 1;
 		}
 		if let Some(j) = seen.iter().position(|s| !s) {
-			return Err(QueryError::MissingColumn(feature_names[j].clone()));
+			return Err(QueryError::MissingColumn(String::from(feature_names[j].as_ref())));
 		}
 		Ok(Query { features, label })
 	}
