@@ -2,7 +2,8 @@
 //! Alice, Bob, Charlie and Dave as validators).
 
 use crate::{
-	AccountId, BalancesConfig, RuntimeGenesisConfig, SudoConfig, EXISTENTIAL_DEPOSIT, UNIT,
+	AccountId, AttestorId, BalancesConfig, RuntimeGenesisConfig, SudoConfig, EXISTENTIAL_DEPOSIT,
+	UNIT,
 };
 use alloc::{string::String, vec, vec::Vec};
 use frame_support::build_struct_json_patch;
@@ -31,10 +32,12 @@ fn authority_keys(who: Sr25519Keyring) -> (AuraId, GrandpaId) {
 	(who.public().into(), ed.public().into())
 }
 
-/// The genesis state for the given validators, endowed accounts and sudo key.
+/// The genesis state for the given validators, attestors (each with its account and its
+/// `attr` key, here the same dev seed), attestation quorum, endowed accounts and sudo key.
 fn testnet_genesis(
 	validators: Vec<(AuraId, GrandpaId)>,
-	attestors: Vec<AccountId>,
+	attestors: Vec<Sr25519Keyring>,
+	quorum: u32,
 	endowed_accounts: Vec<AccountId>,
 	root: AccountId,
 ) -> Value {
@@ -57,7 +60,17 @@ fn testnet_genesis(
 		},
 		sudo: SudoConfig { key: Some(root) },
 		stake: pallet_stake::GenesisConfig {
-			attestors: attestors.into_iter().map(|a| (a, ATTESTOR_BOND)).collect::<Vec<_>>(),
+			attestors: attestors
+				.iter()
+				.map(|a| (a.to_account_id(), ATTESTOR_BOND))
+				.collect::<Vec<_>>(),
+		},
+		attribution: pallet_attribution::GenesisConfig {
+			quorum,
+			attestor_keys: attestors
+				.iter()
+				.map(|a| (a.to_account_id(), AttestorId::from(a.public())))
+				.collect::<Vec<_>>(),
 		},
 	})
 }
@@ -70,17 +83,19 @@ fn dev_accounts() -> Vec<AccountId> {
 		.collect()
 }
 
-/// The `--dev` chain: Alice is the only validator (and attestor) and the sudo key.
+/// The `--dev` chain: Alice is the only validator (and attestor, quorum 1) and the sudo key.
 pub fn development_config_genesis() -> Value {
 	testnet_genesis(
 		vec![authority_keys(Sr25519Keyring::Alice)],
-		vec![Sr25519Keyring::Alice.to_account_id()],
+		vec![Sr25519Keyring::Alice],
+		1,
 		dev_accounts(),
 		Sr25519Keyring::Alice.to_account_id(),
 	)
 }
 
-/// The `--chain local` network: Alice, Bob, Charlie and Dave validate; Alice is sudo.
+/// The `--chain local` network: Alice, Bob, Charlie and Dave validate and attest (quorum 3 of
+/// 4); Alice is sudo.
 pub fn local_config_genesis() -> Value {
 	testnet_genesis(
 		vec![
@@ -89,10 +104,13 @@ pub fn local_config_genesis() -> Value {
 			authority_keys(Sr25519Keyring::Charlie),
 			authority_keys(Sr25519Keyring::Dave),
 		],
-		[Sr25519Keyring::Alice, Sr25519Keyring::Bob, Sr25519Keyring::Charlie, Sr25519Keyring::Dave]
-			.iter()
-			.map(|k| k.to_account_id())
-			.collect(),
+		vec![
+			Sr25519Keyring::Alice,
+			Sr25519Keyring::Bob,
+			Sr25519Keyring::Charlie,
+			Sr25519Keyring::Dave,
+		],
+		3,
 		dev_accounts(),
 		Sr25519Keyring::Alice.to_account_id(),
 	)
@@ -148,6 +166,8 @@ mod tests {
 				let alice = Sr25519Keyring::Alice.to_account_id();
 				assert_eq!(crate::Balances::free_balance(&alice), ENDOWMENT - ATTESTOR_BOND);
 				assert!(pallet_stake::Attestors::<crate::Runtime>::contains_key(&alice));
+				let key = AttestorId::from(Sr25519Keyring::Alice.public());
+				assert_eq!(pallet_attribution::KeyOwners::<crate::Runtime>::get(&key), Some(alice.clone()));
 				for account in crate::configs::system_accounts() {
 					assert_eq!(crate::Balances::free_balance(&account), crate::EXISTENTIAL_DEPOSIT);
 				}
@@ -162,6 +182,8 @@ mod tests {
 			serde_json::from_slice(&get_preset(&PresetId::from("local_testnet")).unwrap()).unwrap();
 		assert_eq!(json["aura"]["authorities"].as_array().map(|a| a.len()), Some(4));
 		assert_eq!(json["grandpa"]["authorities"].as_array().map(|a| a.len()), Some(4));
+		assert_eq!(json["attribution"]["quorum"], 3);
+		assert_eq!(json["attribution"]["attestorKeys"].as_array().map(|a| a.len()), Some(4));
 	}
 
 	#[test]

@@ -1,10 +1,12 @@
 //! Settlement capacity of one block, from the runtime's benchmarked weights.
 //!
 //! A settlement is a developer's paid inference (in a `settle_inferences` batch of
-//! `MaxBatch`) plus the `AttestationQuorum` attestors' results for it (each in a
-//! `submit_attributions` batch of `MaxBatch`), every result attributing 16 contributions;
-//! each batch extrinsic also pays the base extrinsic weight. The normal dispatch class's share
-//! of the block (75% of 2 s of reference time per 6 s block) is the budget.
+//! `MaxBatch`, paying the base extrinsic weight once per batch) plus, for each of the quorum's
+//! attestors, one authorized commitment and one authorized reveal (each its own extrinsic:
+//! base weight, the authorization run again at inclusion, the call), every result
+//! attributing 16 contributions. Every reveal is charged as the quorum-completing one (the
+//! benchmarked worst case). The normal dispatch class's share of the block (75% of 2 s of
+//! reference time per 6 s block) is the budget.
 //!
 //! `cargo test -p tributary-runtime --test capacity -- --nocapture` prints the table.
 
@@ -29,10 +31,14 @@ fn settlements_per_block(quorum: u32, datasets: u32) -> (u64, Weight) {
 	let base = normal.base_extrinsic;
 	let settle_batch =
 		AttributionWeights::settle_inferences(batch, QUERY_BYTES).saturating_add(base);
-	let attest_batch = AttributionWeights::submit_attribution(CONTRIBUTIONS, datasets)
-		.saturating_mul(batch as u64)
+	let commit = AttributionWeights::commit_attribution()
+		.saturating_add(AttributionWeights::authorize_commit_attribution())
 		.saturating_add(base);
-	let per_batch = settle_batch.saturating_add(attest_batch.saturating_mul(quorum as u64));
+	let reveal = AttributionWeights::reveal_attribution(CONTRIBUTIONS, datasets)
+		.saturating_add(AttributionWeights::authorize_reveal_attribution(CONTRIBUTIONS))
+		.saturating_add(base);
+	let per_attestor = commit.saturating_add(reveal).saturating_mul(batch as u64);
+	let per_batch = settle_batch.saturating_add(per_attestor.saturating_mul(quorum as u64));
 	let per_settlement = Weight::from_parts(
 		per_batch.ref_time() / batch as u64,
 		per_batch.proof_size() / batch as u64,

@@ -1,29 +1,34 @@
-// End to end: the attribution economy on a real dev node through polkadot.js. A dataset with
-// two contributions, a model over it, a developer paying for an inference with the client,
-// the dev attestor (Alice) attributing it, the payout read back through the node's
-// `attribution_*` RPC methods, a rejected attribution, and a contributor claiming.
+// End to end on a real dev node (quorum 1, Alice attests): three contributors register
+// datasets of real wine rows, a model trained on them with `tributary attribution train` is
+// registered with its index served over HTTP, a developer pays for one inference per class
+// with the client, and Alice's off-chain worker attributes each one itself (commit, reveal)
+// within three blocks. The shares paid equal the command line's to the part per billion, the
+// contributor of the query's class earns most, the parts sum to the fee, the RPC reports it
+// and a contributor claims.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, writeFile, rm } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { blake2AsHex } from '../client/node_modules/@polkadot/util-crypto/index.js';
 import { signer, submit } from '../client/lib/chain.mjs';
 import {
-  registerModel, scoresFromWeights, submitAttribution, findEvent, pendingInferences,
-  contributorEarnings, modelRevenue, datasetRevenue, economyTotals, PERBILL,
+  findEvent, pendingInferences, contributorEarnings, modelRevenue, datasetRevenue, economyTotals,
 } from '../client/lib/economy.mjs';
 import { startDevNode } from './node.mjs';
 import { runClient as client } from './client.mjs';
+import {
+  wineSplit, datasetFile, trainingFile, serveFiles, trainModel, cliShares,
+} from './lib/attribution-world.mjs';
 
 const UNIT = 10n ** 12n;
 const FEE = 10n * UNIT;
-
+// fee 10: protocol 5% = 0.5; the rest 9.5 split 20 / 10 / 70: contributors 6.65.
+const CONTRIBUTORS_PART = 665n * UNIT / 100n;
 
 let node;
 let dir;
+let server;
 
 before(async () => {
   node = await startDevNode({ minBlocks: 1 });
@@ -31,102 +36,142 @@ before(async () => {
 });
 
 after(async () => {
+  if (server) await server.close();
   if (node) await node.stop();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-test('a paid inference is attributed, split, reported over RPC and claimed', async () => {
+test('the dev attestor attributes paid inferences itself; shares equal the CLI', async () => {
   const { api } = node;
-  const [alice, bob, charlie, eve] = await Promise.all(
-    ['//Alice', '//Bob', '//Charlie', '//Eve'].map(signer),
-  );
-  const fresh = () => blake2AsHex(randomBytes(32), 256);
+  const contributors = await Promise.all(['//Bob', '//Eve', '//Ferdie'].map(signer));
+  const { features, files, queries } = await wineSplit();
 
-  // Alice's open commercial dataset; Eve contributes 3 records to Alice's 1.
-  const registered = await submit(api, api.tx.datasets.registerDataset(
-    fresh(), 'ipfs://e2e-data', { commercial: true, requiresApproval: false }, '',
-  ), alice);
-  assert.ok(registered.ok, registered.error);
-  const dataset = findEvent(registered, 'datasets', 'DatasetRegistered').data[0];
-  const added = await submit(api, api.tx.datasets.addContribution(
-    dataset, fresh(), 3, 'ipfs://e2e-eve',
-  ), eve);
-  assert.ok(added.ok, added.error);
+  // Each contributor registers a dataset from a file of real rows.
+  const datasets = [];
+  const trainingPaths = [];
+  for (let i = 0; i < 3; i += 1) {
+    const file = join(dir, `contributor-${i}.csv`);
+    await writeFile(file, datasetFile(features, files[i]));
+    const registered = await client([
+      'register-dataset', '--file', file, '--uri', `ipfs://e2e-wine-${i}`, '--commercial',
+      '--suri', ['//Bob', '//Eve', '//Ferdie'][i], '--ws', node.ws,
+    ]);
+    assert.equal(registered.code, 0, registered.stderr || registered.stdout);
+    const dataset = findEvent(registered.json, 'datasets', 'DatasetRegistered').data[0];
+    datasets.push(dataset);
+    const training = join(dir, `train-${i}.csv`);
+    await writeFile(training, trainingFile(features, files[i], dataset));
+    trainingPaths.push(training);
+  }
 
-  // Charlie's model: 20% owner, 10% stakers, 70% contributors.
-  const model = await registerModel(api, charlie, {
-    artifactHash: fresh(), uri: 'ipfs://e2e-model', datasets: [dataset], indexHash: fresh(),
-    indexUri: 'ipfs://e2e-index', fee: FEE,
-    split: { modelOwner: PERBILL / 5, stakers: PERBILL / 10, contributors: (PERBILL / 10) * 7 },
-  });
-  assert.ok(model.ok, model.error);
-
-  // Bob pays for an inference with the command-line client, from a query file.
-  const queryFile = join(dir, 'query.csv');
-  const query = Buffer.from('alcohol,malic_acid\n13.2,1.78\n');
-  await writeFile(queryFile, query);
-  const paid = await client([
-    'settle-inference', '--model', String(model.model), '--query', queryFile,
-    '--max-fee', String(FEE), '--suri', '//Bob', '--ws', node.ws,
+  // Charlie trains the model, serves its index on loopback and registers it.
+  const index = await trainModel(dir, trainingPaths);
+  server = await serveFiles({ '/model.idx': index.bytes });
+  const model = await client([
+    'register-model', '--index', index.path, '--index-uri', `${server.url}/model.idx`,
+    '--datasets', datasets.join(','), '--fee', String(FEE), '--split', '20,10,70',
+    '--suri', '//Charlie', '--ws', node.ws,
   ]);
-  assert.equal(paid.code, 0, paid.stderr);
-  const inference = paid.json.inference;
+  assert.equal(model.code, 0, model.stderr || model.stdout);
+  assert.equal(model.json.indexHash, index.hash);
+  const modelId = model.json.model;
+
+  // Dave pays for one inference per class.
+  for (const [label, q] of queries.entries()) {
+    const queryFile = join(dir, `query-${label}.csv`);
+    await writeFile(queryFile, q.csv);
+    const paid = await client([
+      'settle-inference', '--model', String(modelId), '--query', queryFile,
+      '--max-fee', String(FEE), '--suri', '//Dave', '--ws', node.ws,
+    ]);
+    assert.equal(paid.code, 0, paid.stderr || paid.stdout);
+    q.inference = paid.json.inference;
+    q.paidAt = (await api.rpc.chain.getHeader(paid.json.blockHash)).number.toNumber();
+  }
   const tooCheap = await client([
-    'settle-inference', '--model', String(model.model), '--query', queryFile,
-    '--max-fee', String(FEE - 1n), '--suri', '//Bob', '--ws', node.ws,
+    'settle-inference', '--model', String(modelId), '--query', join(dir, 'query-0.csv'),
+    '--max-fee', String(FEE - 1n), '--suri', '//Dave', '--ws', node.ws,
   ]);
   assert.equal(tooCheap.code, 1);
   assert.equal(tooCheap.json.error, 'attribution.FeeAboveMax');
 
-  // The RPC lists it, with the exact query bytes.
-  const pending = await pendingInferences(api);
-  const mine = pending.find((p) => p.inference === inference);
-  assert.ok(mine, `inference ${inference} pending: ${JSON.stringify(pending)}`);
-  assert.equal(mine.query, `0x${query.toString('hex')}`);
-  assert.equal(mine.payer, bob.address);
-  assert.equal(mine.fee, String(FEE));
+  for (const [label, q] of queries.entries()) {
+    const events = await collectSettlement(api, q.inference, q.paidAt);
+    const methods = events.map((e) => e.method);
+    assert.ok(methods.includes('AttributionCommitted'), `committed: ${methods}`);
+    assert.ok(methods.includes('AttributionRevealed'), `revealed: ${methods}`);
+    assert.ok(!methods.includes('InferenceSettledWithoutAttribution'), 'settled by attribution');
+    const settled = events.find((e) => e.method === 'InferenceSettled');
+    assert.ok(settled.block - q.paidAt <= 3, `settled ${settled.block - q.paidAt} blocks after payment`);
+    const [, toContributors, toOwner, toStakers, toProtocol] = settled.data.map((v) => BigInt(v));
+    assert.equal(toContributors + toOwner + toStakers + toProtocol, FEE, 'the parts sum to the fee');
 
-  // Bob is no attestor; Alice's shares must sum to 100%.
-  const scores = scoresFromWeights([[dataset, 0, 1], [dataset, 1, 3]]);
-  const notAttestor = await submitAttribution(api, bob, inference, scores);
-  assert.equal(notAttestor.error, 'attribution.NotAttestor');
-  const incomplete = await submitAttribution(api, alice, inference, [[{ dataset, contribution: 0 }, 1]]);
-  assert.equal(incomplete.error, 'attribution.SharesNotComplete');
-  assert.equal((await pendingInferences(api)).length, pending.length, 'nothing settled');
+    // The shares paid are the command line's, to the part per billion.
+    const expected = await cliShares(dir, index.path, q.csv);
+    const paid = {};
+    for (const e of events.filter((x) => x.method === 'ContributorPaid')) {
+      paid[`${e.data[1]}:${e.data[2]}`] = BigInt(e.data[4]);
+    }
+    assert.deepEqual(
+      Object.keys(paid).sort(),
+      Object.keys(expected).sort(),
+      'the same contributions are paid',
+    );
+    for (const [contribution, ppb] of Object.entries(expected)) {
+      assert.equal(paid[contribution], CONTRIBUTORS_PART * BigInt(ppb) / 1_000_000_000n, contribution);
+    }
+    // The contributor of the query's class earns the largest share.
+    const top = Object.entries(expected).sort((a, b) => b[1] - a[1])[0][0];
+    assert.equal(top, `${datasets[label]}:0`, `class ${label}: ${JSON.stringify(expected)}`);
+  }
 
-  // Alice attests 25 / 75: the quorum of the dev chain is one.
-  const attested = await submitAttribution(api, alice, inference, scores);
-  assert.ok(attested.ok, attested.error);
-  const settled = findEvent(attested, 'attribution', 'InferenceSettled');
-  assert.ok(settled, 'settled in the same call');
-  const [, toContributors, toOwner, toStakers, toProtocol] = settled.data.map((v) => BigInt(v));
-  assert.equal(toContributors + toOwner + toStakers + toProtocol, FEE, 'the parts sum to the fee');
-  // fee 10: protocol 5% = 0.5; 9.5 split: contributors 6.65 (Eve 3/4), owner 1.9 + 0.95.
-  assert.equal(toContributors, 665n * UNIT / 100n);
-  const paidEve = attested.events.find((e) => e.method === 'ContributorPaid' && e.data[3] === eve.address);
-  assert.equal(BigInt(paidEve.data[4]), toContributors * 3n / 4n);
-
-  // The RPC reports it.
-  const earnings = await contributorEarnings(api, eve.address);
-  assert.deepEqual(earnings, { total: String(toContributors * 3n / 4n), unclaimed: String(toContributors * 3n / 4n) });
-  assert.equal(await modelRevenue(api, model.model), String(FEE));
-  assert.equal(await datasetRevenue(api, dataset), String(toContributors));
+  // The RPC reports the three settlements.
   const totals = await economyTotals(api);
-  assert.equal(totals.feesSettled, String(FEE));
-  assert.equal(totals.paidToContributors, String(toContributors));
-  assert.equal(totals.inferencesSettled, 1);
-  assert.equal(totals.payingDevelopers, 1);
-  assert.equal(totals.earningContributors, 2);
-  assert.ok(!(await pendingInferences(api)).some((p) => p.inference === inference));
+  assert.equal(totals.feesSettled, String(3n * FEE));
+  assert.equal(totals.inferencesSettled, 3);
+  assert.equal(totals.settledWithoutAttribution, 0);
+  assert.equal(await modelRevenue(api, modelId), String(3n * FEE));
+  let toDatasets = 0n;
+  for (const d of datasets) toDatasets += BigInt(await datasetRevenue(api, d));
+  assert.equal(toDatasets, BigInt(totals.paidToContributors));
+  assert.ok(!(await pendingInferences(api)).some((p) => queries.some((q) => q.inference === p.inference)));
 
-  // Eve claims with the client.
+  // Eve claims with the client; a second claim has nothing left.
+  const eve = contributors[1];
+  const owed = (await contributorEarnings(api, eve.address)).unclaimed;
+  assert.ok(BigInt(owed) > 0n);
   const claimed = await client(['claim', '--suri', '//Eve', '--ws', node.ws]);
   assert.equal(claimed.code, 0, claimed.stderr);
-  const event = claimed.json.events.find((e) => e.method === 'EarningsClaimed');
-  assert.equal(BigInt(event.data[1]), toContributors * 3n / 4n);
-  const after = await contributorEarnings(api, eve.address);
-  assert.equal(after.unclaimed, '0');
+  assert.equal(findEvent(claimed.json, 'attribution', 'EarningsClaimed').data[1], owed);
   const again = await client(['claim', '--suri', '//Eve', '--ws', node.ws]);
   assert.equal(again.code, 1);
   assert.equal(again.json.error, 'attribution.NothingToClaim');
+
+  // A root call the dev chain allows: the quorum is chain state.
+  const alice = await signer('//Alice');
+  const quorum = await submit(api, api.tx.sudo.sudo(api.tx.attribution.setQuorum(1)), alice);
+  assert.ok(quorum.ok && findEvent(quorum, 'attribution', 'QuorumSet'), quorum.error);
 });
+
+/** The attribution events of `inference` from the block it was paid in until it settled. */
+async function collectSettlement(api, inference, from, timeoutMs = 120000) {
+  const deadline = Date.now() + timeoutMs;
+  const events = [];
+  let block = from;
+  for (;;) {
+    const best = (await api.rpc.chain.getHeader()).number.toNumber();
+    for (; block <= best; block += 1) {
+      const hash = await api.rpc.chain.getBlockHash(block);
+      const records = await (await api.at(hash)).query.system.events();
+      for (const { event } of records) {
+        if (event.section !== 'attribution') continue;
+        const data = event.data.toJSON();
+        if (Number(data[0]) !== Number(inference)) continue;
+        events.push({ block, method: event.method, data });
+        if (event.method === 'InferenceSettled') return events;
+      }
+    }
+    if (Date.now() > deadline) throw new Error(`inference ${inference} not settled: ${JSON.stringify(events)}`);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}

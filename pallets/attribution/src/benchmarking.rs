@@ -10,7 +10,9 @@ use crate::Pallet as Attribution;
 use alloc::{vec, vec::Vec};
 use frame_benchmarking::v2::*;
 use frame_support::traits::{fungible::Mutate, Get};
+use frame_support::pallet_prelude::TransactionSource;
 use frame_system::RawOrigin;
+use sp_runtime::RuntimeAppPublic;
 use sp_runtime::{
 	traits::{Bounded, Saturating, Zero},
 	Perbill,
@@ -66,22 +68,79 @@ fn pending<T: Config>(model: ModelId, payer: u32) -> InferenceId {
 		.expect("benchmark inference is paid")
 }
 
-/// Records `quorum - 1` agreeing attestations and dissenters up to `MaxAttestors - 1`: the
-/// most an inference can hold before its quorum. With a quorum of one, the first result
-/// settles the inference, so none can be on record.
-fn prior_attestations<T: Config>(inference: InferenceId, scores: &Scores) {
-	if T::AttestationQuorum::get() <= 1 {
-		return;
-	}
-	let agreeing = result_hash(scores);
+/// A funded attestor in good standing with a fresh `attr` key (in the benchmark keystore).
+fn attestor<T: Config>(index: u32) -> (T::AccountId, AttestorId) {
+	let who = funded::<T>("attestor", index);
+	T::BenchmarkHelper::make_attestor(&who);
+	let key = AttestorId::generate_pair(None);
+	AttestorKeys::<T>::insert(&who, key.clone());
+	KeyOwners::<T>::insert(&key, who.clone());
+	(who, key)
+}
+
+/// The salt every benchmark attestor uses.
+const SALT: [u8; 32] = [7u8; 32];
+
+/// `key`'s signed commitment to `scores` for `inference`.
+fn signed_commitment<T: Config>(
+	who: &T::AccountId,
+	key: &AttestorId,
+	inference: InferenceId,
+	scores: &Scores,
+) -> (Commitment, AttestorSignature) {
+	let index_hash = Inferences::<T>::get(inference).expect("pending").index_hash;
+	let result = result_hash(ENGINE_VERSION, inference, &index_hash, scores);
+	let commitment = Commitment {
+		inference,
+		key: key.clone(),
+		commitment: commitment_hash(&result, who, &SALT),
+	};
+	let message = signed_bytes(COMMIT_DOMAIN, &Attribution::<T>::genesis_hash(), &commitment);
+	let signature = key.sign(&message).expect("the benchmark keystore signs");
+	(commitment, signature)
+}
+
+/// `key`'s signed reveal of `scores` for `inference`.
+fn signed_reveal<T: Config>(
+	key: &AttestorId,
+	inference: InferenceId,
+	scores: &Scores,
+) -> (Reveal, AttestorSignature) {
+	let reveal = Reveal { inference, key: key.clone(), salt: SALT, scores: scores.clone() };
+	let message = signed_bytes(REVEAL_DOMAIN, &Attribution::<T>::genesis_hash(), &reveal);
+	let signature = key.sign(&message).expect("the benchmark keystore signs");
+	(reveal, signature)
+}
+
+/// Fills the inference with `MaxAttestors - 1` other commitments; with `reveal`, the first
+/// `quorum - 1` of them reveal `scores` and the rest a dissenting result (slashed at
+/// settlement), every one an attestor in good standing: the most an inference holds
+/// before the call that completes its quorum.
+fn prior_attestations<T: Config>(inference: InferenceId, scores: &Scores, reveal: bool) {
+	let quorum = Quorum::<T>::get();
+	let index_hash = Inferences::<T>::get(inference).expect("pending").index_hash;
+	let agreeing = result_hash(ENGINE_VERSION, inference, &index_hash, scores);
 	let dissenting = sp_core::H256::repeat_byte(0xd1);
-	let mut list = AttestationsOf::<T>::default();
+	let mut commitments = AttestationsOf::<T>::default();
+	let mut reveals = AttestationsOf::<T>::default();
 	for i in 0..T::MaxAttestors::get().saturating_sub(1) {
 		let who = funded::<T>("prior-attestor", i);
-		let hash = if i + 1 < T::AttestationQuorum::get() { agreeing } else { dissenting };
-		list.try_push((who, hash)).expect("below MaxAttestors");
+		T::BenchmarkHelper::make_attestor(&who);
+		let hash = if i + 1 < quorum { agreeing } else { dissenting };
+		commitments
+			.try_push((who.clone(), commitment_hash(&hash, &who, &SALT)))
+			.expect("below MaxAttestors");
+		reveals.try_push((who, hash)).expect("below MaxAttestors");
 	}
-	Attestations::<T>::insert(inference, list);
+	Commitments::<T>::insert(inference, commitments);
+	if reveal {
+		Reveals::<T>::insert(inference, reveals);
+	}
+}
+
+/// A quorum with both winners and dissenters on record.
+fn split_quorum<T: Config>() {
+	Quorum::<T>::put((T::MaxAttestors::get() / 2).max(1));
 }
 
 #[benchmarks]
@@ -122,25 +181,131 @@ mod benchmarks {
 		assert_eq!(NextInferenceId::<T>::get(), b as u64);
 	}
 
-	/// The call that completes the quorum: `s` attributed contributions over `d` distinct
-	/// datasets, every contributor earning for the first time.
+	/// The reveal that completes the quorum: `s` attributed contributions over `d` distinct
+	/// datasets, every contributor earning for the first time, dissenters slashed.
 	#[benchmark]
-	fn submit_attribution(
+	fn reveal_attribution(
 		s: Linear<MAX_DATASETS, { T::MaxAttributedContributions::get().max(MAX_DATASETS) }>,
 		d: Linear<1, MAX_DATASETS>,
 	) {
+		split_quorum::<T>();
 		let (model, refs) = T::BenchmarkHelper::model_with_contributions(d, s, fee::<T>());
 		let inference = pending::<T>(model, 0);
 		let scores = even_scores(&refs);
-		prior_attestations::<T>(inference, &scores);
-		let attestor = funded::<T>("attestor", 0);
-		T::BenchmarkHelper::make_attestor(&attestor);
+		prior_attestations::<T>(inference, &scores, true);
+		let (who, key) = attestor::<T>(0);
+		let (commitment, signature) = signed_commitment::<T>(&who, &key, inference, &scores);
+		Attribution::<T>::do_commit(commitment, &signature).expect("commits");
+		let (reveal, signature) = signed_reveal::<T>(&key, inference, &scores);
 
 		#[extrinsic_call]
-		_(RawOrigin::Signed(attestor), inference, scores);
+		_(RawOrigin::Authorized, reveal, signature);
 
 		assert!(!Inferences::<T>::contains_key(inference), "the quorum settled it");
 		assert_eq!(Totals::<T>::get().earning_contributors, s as u64);
+	}
+
+	/// The authorization of that reveal in the pool.
+	#[benchmark]
+	fn authorize_reveal_attribution(
+		s: Linear<1, { T::MaxAttributedContributions::get() }>,
+	) -> Result<(), BenchmarkError> {
+		split_quorum::<T>();
+		let (model, refs) =
+			T::BenchmarkHelper::model_with_contributions(s.min(MAX_DATASETS), s, fee::<T>());
+		let inference = pending::<T>(model, 0);
+		let scores = even_scores(&refs);
+		prior_attestations::<T>(inference, &scores, true);
+		let (who, key) = attestor::<T>(0);
+		let (commitment, signature) = signed_commitment::<T>(&who, &key, inference, &scores);
+		Attribution::<T>::do_commit(commitment, &signature).expect("commits");
+		let (reveal, signature) = signed_reveal::<T>(&key, inference, &scores);
+		let call = Call::<T>::reveal_attribution { reveal, signature };
+
+		#[block]
+		{
+			use frame_support::traits::Authorize;
+			call.authorize(TransactionSource::External).ok_or("authorized")?.map_err(|_| "valid")?;
+		}
+
+		Ok(())
+	}
+
+	/// A commitment joining `MaxAttestors - 1` others.
+	#[benchmark]
+	fn commit_attribution() {
+		let (model, refs) = T::BenchmarkHelper::model_with_contributions(1, 1, fee::<T>());
+		let inference = pending::<T>(model, 0);
+		let scores = even_scores(&refs);
+		prior_attestations::<T>(inference, &scores, false);
+		let (who, key) = attestor::<T>(0);
+		let (commitment, signature) = signed_commitment::<T>(&who, &key, inference, &scores);
+
+		#[extrinsic_call]
+		_(RawOrigin::Authorized, commitment, signature);
+
+		assert_eq!(Commitments::<T>::get(inference).len() as u32, T::MaxAttestors::get());
+	}
+
+	/// The authorization of that commitment in the pool.
+	#[benchmark]
+	fn authorize_commit_attribution() -> Result<(), BenchmarkError> {
+		let (model, refs) = T::BenchmarkHelper::model_with_contributions(1, 1, fee::<T>());
+		let inference = pending::<T>(model, 0);
+		let scores = even_scores(&refs);
+		prior_attestations::<T>(inference, &scores, false);
+		let (who, key) = attestor::<T>(0);
+		let (commitment, signature) = signed_commitment::<T>(&who, &key, inference, &scores);
+		let call = Call::<T>::commit_attribution { commitment, signature };
+
+		#[block]
+		{
+			use frame_support::traits::Authorize;
+			call.authorize(TransactionSource::External).ok_or("authorized")?.map_err(|_| "valid")?;
+		}
+
+		Ok(())
+	}
+
+	#[benchmark]
+	fn set_quorum() {
+		#[extrinsic_call]
+		_(RawOrigin::Root, T::MaxAttestors::get());
+
+		assert_eq!(Quorum::<T>::get(), T::MaxAttestors::get());
+	}
+
+	#[benchmark]
+	fn register_attestor_key() {
+		let who = funded::<T>("attestor", 0);
+		let key = AttestorId::generate_pair(None);
+
+		#[extrinsic_call]
+		_(RawOrigin::Root, who.clone(), key.clone());
+
+		assert_eq!(KeyOwners::<T>::get(&key), Some(who));
+	}
+
+	#[benchmark]
+	fn rotate_attestor_key() {
+		let (who, old) = attestor::<T>(0);
+		let key = AttestorId::generate_pair(None);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), key.clone());
+
+		assert_eq!(KeyOwners::<T>::get(&key), Some(who));
+		assert!(KeyOwners::<T>::get(&old).is_none());
+	}
+
+	#[benchmark]
+	fn remove_attestor_key() {
+		let (who, key) = attestor::<T>(0);
+
+		#[extrinsic_call]
+		_(RawOrigin::Root, who.clone());
+
+		assert!(KeyOwners::<T>::get(&key).is_none());
 	}
 
 	/// A contributor with a new account claims its earnings.

@@ -16,10 +16,12 @@ use tributary_primitives::{
 	ContributionRef, InferenceId, ModelId, StakeTarget,
 };
 
+#[cfg(any(feature = "try-runtime", test))]
+use crate::{AttestorKeys, KeyOwners, Quorum};
 use crate::{
-	result_hash, Attestations, BalanceOf, Config, ContributorEarnings, DatasetRevenue, Developers,
-	Error, Event, ExpiryCursor, Inference, InferenceOf, Inferences, ModelRevenue, NextInferenceId,
-	Pallet, Payout, PendingInference, QueryOf, Totals, WeightInfo,
+	BalanceOf, Commitments, Config, ContributorEarnings, DatasetRevenue, Developers, Error, Event,
+	ExpiryCursor, Inference, InferenceOf, Inferences, ModelRevenue, NextInferenceId, Pallet,
+	Payout, PendingInference, QueryOf, Reveals, Totals, WeightInfo,
 };
 
 type TermsOf<T> = ModelTerms<<T as frame_system::Config>::AccountId, BalanceOf<T>>;
@@ -48,8 +50,8 @@ impl<T: Config> Pallet<T> {
 		ensure!(terms.fee <= max_fee, Error::<T>::FeeAboveMax);
 		let inference = NextInferenceId::<T>::get();
 		let next = inference.checked_add(1).ok_or(Error::<T>::IdOverflow)?;
-		let deadline =
-			frame_system::Pallet::<T>::block_number().saturating_add(T::AttributionTimeout::get());
+		let paid_at = frame_system::Pallet::<T>::block_number();
+		let deadline = paid_at.saturating_add(T::AttributionTimeout::get());
 		if !terms.fee.is_zero() {
 			T::Currency::transfer(
 				payer,
@@ -61,7 +63,15 @@ impl<T: Config> Pallet<T> {
 		}
 		Inferences::<T>::insert(
 			inference,
-			Inference { model, payer: payer.clone(), fee: terms.fee, query, deadline },
+			Inference {
+				model,
+				payer: payer.clone(),
+				fee: terms.fee,
+				query,
+				index_hash: terms.index_hash,
+				paid_at,
+				deadline,
+			},
 		);
 		NextInferenceId::<T>::put(next);
 		if !Developers::<T>::contains_key(payer) {
@@ -75,17 +85,6 @@ impl<T: Config> Pallet<T> {
 			fee: terms.fee,
 		});
 		Ok(inference)
-	}
-
-	/// The weight of `submit_attribution` with `scores`: by their number and the number of
-	/// runs of equal datasets among them (the distinct datasets of a valid, sorted result;
-	/// never fewer for any input).
-	pub fn attribution_weight(
-		scores: &[(ContributionRef, Perbill)],
-	) -> frame_support::weights::Weight {
-		let runs = scores.windows(2).filter(|w| w[0].0.dataset != w[1].0.dataset).count() as u32
-			+ u32::from(!scores.is_empty());
-		T::WeightInfo::submit_attribution(scores.len() as u32, runs)
 	}
 
 	/// Checks an attestor's scores against the rules and the model's datasets; returns each
@@ -121,43 +120,6 @@ impl<T: Config> Pallet<T> {
 			allocation.push((*contribution, account, *share));
 		}
 		Ok(allocation)
-	}
-
-	/// Records `attestor`'s result for the pending `inference`; pays out on quorum.
-	pub(crate) fn do_submit_attribution(
-		attestor: T::AccountId,
-		inference: InferenceId,
-		pending: InferenceOf<T>,
-		scores: crate::Scores,
-	) -> DispatchResult {
-		ensure!(T::Staking::is_attestor(&attestor), Error::<T>::NotAttestor);
-		let mut attestations = Attestations::<T>::get(inference);
-		ensure!(
-			!attestations.iter().any(|(who, _)| who == &attestor),
-			Error::<T>::AlreadySubmitted
-		);
-		let terms = T::Models::model(pending.model).ok_or(Error::<T>::UnknownModel)?;
-		let allocation = Self::validate_scores(&scores, &terms)?;
-		let hash = result_hash(&scores);
-		attestations
-			.try_push((attestor.clone(), hash))
-			.map_err(|_| Error::<T>::TooManyAttestations)?;
-		Self::deposit_event(Event::AttributionSubmitted { inference, attestor, result_hash: hash });
-
-		let agreeing = attestations.iter().filter(|(_, h)| *h == hash).count() as u32;
-		if agreeing < T::AttestationQuorum::get() {
-			Attestations::<T>::insert(inference, attestations);
-			return Ok(());
-		}
-		let (winners, dissenters): (Vec<_>, Vec<_>) =
-			attestations.into_iter().partition(|(_, h)| *h == hash);
-		let winners: Vec<T::AccountId> = winners.into_iter().map(|(who, _)| who).collect();
-		let dissenters: Vec<T::AccountId> = dissenters.into_iter().map(|(who, _)| who).collect();
-		if !dissenters.is_empty() {
-			Self::deposit_event(Event::AttestorsDissented { inference, attestors: dissenters });
-		}
-		Self::pay_out(inference, &pending, &terms, &winners, Allocation::Shares(allocation));
-		Ok(())
 	}
 
 	/// Settles expired inferences by declared record counts, sweeping inference ids upwards
@@ -215,8 +177,7 @@ impl<T: Config> Pallet<T> {
 			{
 				Self::pay(&T::ProtocolAccount::get(), pending.fee);
 			}
-			Inferences::<T>::remove(inference);
-			Attestations::<T>::remove(inference);
+			Self::remove_pending(inference);
 			return 0;
 		};
 		let cap = T::MaxFallbackContributions::get();
@@ -266,7 +227,7 @@ impl<T: Config> Pallet<T> {
 	/// protocol account when the recipient cannot be credited; rounding dust goes to the
 	/// protocol account. `to_protocol` is the fee less what reached contributors, the model
 	/// owner(s) and the stakers.
-	fn pay_out(
+	pub(crate) fn pay_out(
 		inference: InferenceId,
 		pending: &InferenceOf<T>,
 		terms: &TermsOf<T>,
@@ -387,8 +348,7 @@ impl<T: Config> Pallet<T> {
 				t.settled_without_attribution = t.settled_without_attribution.saturating_add(1);
 			}
 		});
-		Inferences::<T>::remove(inference);
-		Attestations::<T>::remove(inference);
+		Self::remove_pending(inference);
 		Self::deposit_event(Event::InferenceSettled {
 			inference,
 			to_contributors: payout.to_contributors,
@@ -396,6 +356,13 @@ impl<T: Config> Pallet<T> {
 			to_stakers: payout.to_stakers,
 			to_protocol: payout.to_protocol,
 		});
+	}
+
+	/// Removes a settled inference with its commitments and reveals.
+	fn remove_pending(inference: InferenceId) {
+		Inferences::<T>::remove(inference);
+		Commitments::<T>::remove(inference);
+		Reveals::<T>::remove(inference);
 	}
 
 	/// Transfers `who`'s unclaimed earnings from the escrow.
@@ -443,8 +410,11 @@ impl<T: Config> Pallet<T> {
 					payer: i.payer,
 					fee: i.fee,
 					query: i.query.into_inner(),
+					index_hash: i.index_hash,
+					paid_at: i.paid_at,
 					deadline: i.deadline,
-					attestations: Attestations::<T>::decode_len(id).unwrap_or(0) as u32,
+					commitments: Commitments::<T>::decode_len(id).unwrap_or(0) as u32,
+					attestations: Reveals::<T>::decode_len(id).unwrap_or(0) as u32,
 				});
 			}
 			id = id.saturating_add(1);
@@ -484,9 +454,28 @@ impl<T: Config> Pallet<T> {
 			"escrow holds less than the pending fees and unclaimed earnings"
 		);
 		ensure!(earners == Totals::<T>::get().earning_contributors, "earning contributor count");
-		for (id, _) in Attestations::<T>::iter() {
-			ensure!(Inferences::<T>::contains_key(id), "attestations for a settled inference");
+		for (id, _) in Commitments::<T>::iter() {
+			ensure!(Inferences::<T>::contains_key(id), "commitments for a settled inference");
 		}
+		for (id, reveals) in Reveals::<T>::iter() {
+			ensure!(Inferences::<T>::contains_key(id), "reveals for a settled inference");
+			let commitments = Commitments::<T>::get(id);
+			for (who, _) in reveals.iter() {
+				ensure!(
+					commitments.iter().any(|(c, _)| c == who),
+					"a reveal without a commitment"
+				);
+			}
+		}
+		for (account, key) in AttestorKeys::<T>::iter() {
+			ensure!(KeyOwners::<T>::get(&key) == Some(account), "key registry out of sync");
+		}
+		ensure!(
+			AttestorKeys::<T>::iter().count() == KeyOwners::<T>::iter().count(),
+			"key registry out of sync"
+		);
+		let quorum = Quorum::<T>::get();
+		ensure!(quorum >= 1 && quorum <= T::MaxAttestors::get(), "quorum out of bounds");
 		ensure!(
 			Developers::<T>::iter().count() as u64 == Totals::<T>::get().paying_developers,
 			"paying developer count mismatch"

@@ -3,10 +3,32 @@
 //! Per-inference settlement. A developer who used a model calls `settle_inference` with the
 //! query bytes (exactly what `tributary attribution score --query` reads, so anyone can
 //! re-run the attribution from chain data alone); the model's fee is escrowed in this
-//! pallet's account. Bonded attestors compute the influence of the training contributions on
-//! that inference off-chain and submit the shares with `submit_attribution`. When
-//! `AttestationQuorum` attestors submit the same result (same blake2-256 hash of the
-//! SCALE-encoded scores), the fee is split and paid in the same call:
+//! pallet's account and the inference records the model's index hash at that moment, so a
+//! later `set_index` cannot change what a paid inference is attributed against.
+//!
+//! ## Attestation: commit, then reveal
+//!
+//! Attestors are accounts bonded in the staking pallet *and* bound to an `attr` key here
+//! (`register_attestor_key`, by root; `rotate_attestor_key` by the attestor). Their nodes'
+//! off-chain workers ([`offchain`]) fetch the model's index once, score each pending query
+//! with the engine's `no_std` core inside the runtime, and submit two authorized
+//! transactions (no fee, no nonce, the payload signed by the `attr` key over a domain tag and
+//! the genesis hash):
+//!
+//! 1. `commit_attribution`: `H(result_hash ‖ attestor ‖ salt)`, where `result_hash` covers
+//!    the engine version, the inference id, the index hash it was paid against and the
+//!    quantised shares ([`result_hash`]);
+//! 2. `reveal_attribution`: the shares and the salt, once `Quorum` attestors have committed
+//!    or `CommitWindow` blocks have passed since payment. Only a reveal matching the
+//!    attestor's own earlier commitment counts, so a result seen in another attestor's
+//!    reveal cannot be copied.
+//!
+//! When `Quorum` (chain state, set at genesis and by root) reveals agree, the fee is split
+//! and paid in the same call; reveals that differ are reported (`AttestorsDissented`) and
+//! slashed by `DissentSlash` of their bond. An attestor may not attest an inference it paid
+//! for, of a model it owns, or whose shares would pay it (`ConflictOfInterest`).
+//!
+//! ## The split
 //!
 //! 1. the protocol's cut `ProtocolShare`, of which `AttestorRewardShare` goes in equal parts
 //!    to the quorum's attestors and the rest (with all rounding dust) to `ProtocolAccount`;
@@ -16,9 +38,7 @@
 //!    accumulator; with no stake on the model it goes to the model owner), and the
 //!    contributors' part, credited by the attested shares (rounding down; dust to the
 //!    protocol) to each contributor's earnings, which stay in the escrow until the
-//!    contributor calls `claim_earnings`. Crediting a ledger entry instead of transferring
-//!    halves the storage writes per attributed contribution, which is what bounds how many
-//!    settlements fit in a block, and lets contributors without an account earn any amount.
+//!    contributor calls `claim_earnings`.
 //!
 //! Without a quorum after `AttributionTimeout` blocks, the contributors' part is split by the
 //! record counts the contributors declared, over the first `MaxFallbackContributions`
@@ -37,9 +57,11 @@ extern crate alloc;
 
 pub use pallet::*;
 
+mod attestation;
 #[cfg(feature = "runtime-benchmarks")]
 pub mod benchmarking;
 mod impls;
+pub mod offchain;
 #[cfg(test)]
 mod mock;
 #[cfg(test)]
@@ -53,7 +75,10 @@ pub use weights::WeightInfo;
 use alloc::vec::Vec;
 use frame_support::traits::fungible;
 use sp_core::H256;
-use tributary_primitives::{DatasetId, InferenceId, ModelId};
+use tributary_primitives::{
+	attestor::{AttestorId, AttestorSignature},
+	DatasetId, InferenceId, ModelId,
+};
 
 /// The balance type of the pallet's currency.
 pub type BalanceOf<T> =
@@ -63,6 +88,7 @@ pub type BalanceOf<T> =
 pub mod pallet {
 	use super::*;
 	use frame_support::{pallet_prelude::*, PalletId};
+	use sp_runtime::transaction_validity::TransactionPriority;
 	use frame_system::pallet_prelude::*;
 	use sp_runtime::Perbill;
 	use tributary_primitives::traits::{DatasetsInspect, ModelsInspect, StakingHooks};
@@ -76,7 +102,10 @@ pub mod pallet {
 
 	/// Configuration of the attribution pallet.
 	#[pallet::config]
-	pub trait Config: frame_system::Config {
+	pub trait Config:
+		frame_system::Config
+		+ frame_system::offchain::CreateAuthorizedTransaction<Call<Self>>
+	{
 		/// The currency fees are paid in.
 		type Currency: fungible::Inspect<Self::AccountId> + fungible::Mutate<Self::AccountId>;
 
@@ -108,9 +137,32 @@ pub mod pallet {
 		#[pallet::constant]
 		type LineageShare: Get<Perbill>;
 
-		/// How many attestors must submit the same result for it to settle the inference.
+		/// Blocks after an inference's payment after which its reveals are accepted even if
+		/// fewer than `Quorum` attestors have committed.
 		#[pallet::constant]
-		type AttestationQuorum: Get<u32>;
+		type CommitWindow: Get<BlockNumberFor<Self>>;
+
+		/// Blocks an attestor's commit or reveal transaction stays valid in the pool; the
+		/// off-chain worker re-sends one only after this.
+		#[pallet::constant]
+		type SubmissionLongevity: Get<u64>;
+
+		/// The priority of attestors' transactions in the pool.
+		#[pallet::constant]
+		type AttestationPriority: Get<TransactionPriority>;
+
+		/// The part of an attestor's bond slashed when it reveals a result that differs from
+		/// the quorum's.
+		#[pallet::constant]
+		type DissentSlash: Get<Perbill>;
+
+		/// The largest index (bytes) the off-chain worker fetches and scores.
+		#[pallet::constant]
+		type MaxIndexBytes: Get<u32>;
+
+		/// The most pending inferences one off-chain worker run looks at.
+		#[pallet::constant]
+		type MaxWorkerInferences: Get<u32>;
 
 		/// Blocks after which an inference without quorum is settled by record counts.
 		#[pallet::constant]
@@ -124,7 +176,8 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxAttributedContributions: Get<u32>;
 
-		/// The maximum number of attestations one inference may collect (at least the quorum).
+		/// The maximum number of commitments (and reveals) one inference may collect; also
+		/// the largest quorum root may set.
 		#[pallet::constant]
 		type MaxAttestors: Get<u32>;
 
@@ -162,10 +215,59 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Inferences<T: Config> = StorageMap<_, Twox64Concat, InferenceId, InferenceOf<T>>;
 
-	/// The attestations submitted for each pending inference.
+	/// The commitments of each pending inference: attestor and `H(result ‖ attestor ‖ salt)`.
 	#[pallet::storage]
-	pub type Attestations<T: Config> =
+	pub type Commitments<T: Config> =
 		StorageMap<_, Twox64Concat, InferenceId, AttestationsOf<T>, ValueQuery>;
+
+	/// The revealed results of each pending inference: attestor and result hash.
+	#[pallet::storage]
+	pub type Reveals<T: Config> =
+		StorageMap<_, Twox64Concat, InferenceId, AttestationsOf<T>, ValueQuery>;
+
+	/// How many agreeing reveals settle an inference (1 ≤ quorum ≤ `MaxAttestors`).
+	#[pallet::storage]
+	pub type Quorum<T: Config> = StorageValue<_, u32, ValueQuery, DefaultQuorum>;
+
+	/// The default quorum: one.
+	#[pallet::type_value]
+	pub fn DefaultQuorum() -> u32 {
+		1
+	}
+
+	/// Each attestor account's `attr` key.
+	#[pallet::storage]
+	pub type AttestorKeys<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, AttestorId>;
+
+	/// The account each registered `attr` key belongs to.
+	#[pallet::storage]
+	pub type KeyOwners<T: Config> = StorageMap<_, Blake2_128Concat, AttestorId, T::AccountId>;
+
+	/// Genesis: the quorum and the attestors' keys.
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		/// Agreeing reveals needed to settle an inference.
+		pub quorum: u32,
+		/// `(attestor account, attr key)` pairs.
+		pub attestor_keys: Vec<(T::AccountId, AttestorId)>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			let quorum = if self.quorum == 0 { 1 } else { self.quorum };
+			assert!(quorum <= T::MaxAttestors::get(), "genesis quorum above MaxAttestors");
+			Quorum::<T>::put(quorum);
+			for (account, key) in &self.attestor_keys {
+				assert!(!KeyOwners::<T>::contains_key(key), "duplicate genesis attestor key");
+				assert!(!AttestorKeys::<T>::contains_key(account), "two keys for one attestor");
+				AttestorKeys::<T>::insert(account, key.clone());
+				KeyOwners::<T>::insert(key, account.clone());
+			}
+		}
+	}
 
 	/// The lowest inference id that may still be pending: where the expiry sweep resumes.
 	#[pallet::storage]
@@ -210,13 +312,23 @@ pub mod pallet {
 			/// The escrowed fee.
 			fee: BalanceOf<T>,
 		},
-		/// An attestor submitted its attribution of an inference.
-		AttributionSubmitted {
+		/// An attestor committed to its attribution of an inference (the result stays
+		/// hidden until the reveal).
+		AttributionCommitted {
 			/// The inference.
 			inference: InferenceId,
 			/// The attestor.
 			attestor: T::AccountId,
-			/// Blake2-256 of the SCALE-encoded scores.
+			/// `H(result_hash ‖ attestor ‖ salt)`.
+			commitment: H256,
+		},
+		/// An attestor revealed its attribution, matching its commitment.
+		AttributionRevealed {
+			/// The inference.
+			inference: InferenceId,
+			/// The attestor.
+			attestor: T::AccountId,
+			/// The result hash ([`result_hash`]).
 			result_hash: H256,
 		},
 		/// A quorum agreed and the fee was paid out; the four parts sum to the fee.
@@ -261,12 +373,32 @@ pub mod pallet {
 			/// Paid to each.
 			each: BalanceOf<T>,
 		},
-		/// Attestors whose result differed from the quorum's.
+		/// Attestors whose revealed result differed from the quorum's, with the evidence:
+		/// the quorum's result hash and each dissenter's result hash and slashed amount.
 		AttestorsDissented {
 			/// The inference.
 			inference: InferenceId,
-			/// The dissenting attestors.
-			attestors: Vec<T::AccountId>,
+			/// The result hash the quorum agreed on.
+			quorum_result: H256,
+			/// Each dissenter, the result hash it revealed, and the part of its bond slashed.
+			attestors: Vec<(T::AccountId, H256, BalanceOf<T>)>,
+		},
+		/// Root set the attestation quorum.
+		QuorumSet {
+			/// Agreeing reveals now needed.
+			quorum: u32,
+		},
+		/// An attestor's `attr` key was registered or rotated.
+		AttestorKeySet {
+			/// The attestor.
+			attestor: T::AccountId,
+			/// Its key.
+			key: AttestorId,
+		},
+		/// An attestor's `attr` key was removed; its submissions no longer count.
+		AttestorKeyRemoved {
+			/// The attestor.
+			attestor: T::AccountId,
 		},
 		/// A contributor claimed its earnings.
 		EarningsClaimed {
@@ -307,12 +439,34 @@ pub mod pallet {
 		BadBatch,
 		/// No pending inference has this id (never submitted, or already settled).
 		UnknownInference,
-		/// The caller is not a bonded attestor.
+		/// The key's account is not an attestor in good standing (bonded, not unbonding).
 		NotAttestor,
-		/// The caller already submitted an attribution for this inference.
+		/// The attestor already committed to (or revealed) this inference.
 		AlreadySubmitted,
-		/// The inference already has `MaxAttestors` attestations.
+		/// The inference already has `MaxAttestors` commitments.
 		TooManyAttestations,
+		/// No attestor account is bound to this `attr` key.
+		UnknownAttestorKey,
+		/// The payload's signature by the `attr` key is invalid.
+		BadSignature,
+		/// The attestor paid for the inference, owns its model, or would be paid by the
+		/// shares it attests.
+		ConflictOfInterest,
+		/// The attestor has no commitment for this inference: a reveal must follow the
+		/// attestor's own commitment.
+		NoCommitment,
+		/// The revealed result and salt do not match the attestor's commitment.
+		CommitmentMismatch,
+		/// Reveals open once `Quorum` attestors committed or `CommitWindow` blocks passed.
+		RevealTooEarly,
+		/// The quorum must be between 1 and `MaxAttestors`.
+		BadQuorum,
+		/// The key is already bound to an attestor.
+		KeyInUse,
+		/// The account already has a key (rotate it instead).
+		AlreadyHasKey,
+		/// The account has no registered key.
+		NoKey,
 		/// The scores are empty.
 		EmptyScores,
 		/// More than `MaxAttributedContributions` scores.
@@ -362,15 +516,19 @@ pub mod pallet {
 		}
 
 		fn integrity_test() {
-			assert!(T::AttestationQuorum::get() > 0, "AttestationQuorum must be positive");
-			assert!(
-				T::MaxAttestors::get() >= T::AttestationQuorum::get(),
-				"MaxAttestors must admit a quorum"
-			);
+			assert!(T::MaxAttestors::get() > 0, "MaxAttestors must admit a quorum");
+			assert!(T::SubmissionLongevity::get() > 0, "SubmissionLongevity must be positive");
+			assert!(T::MaxWorkerInferences::get() > 0, "MaxWorkerInferences must be positive");
 			assert!(T::MaxAttributedContributions::get() > 0, "MaxAttributedContributions > 0");
 			assert!(T::MaxBatch::get() > 0, "MaxBatch must be positive");
 			assert!(T::MaxExpiryScan::get() > 0, "MaxExpiryScan must be positive");
 			assert!(T::MaxExpiredPerBlock::get() > 0, "MaxExpiredPerBlock must be positive");
+		}
+
+		/// The attestor's off-chain worker: scores pending inferences and submits commitments
+		/// and reveals (see [`offchain`]).
+		fn offchain_worker(now: BlockNumberFor<T>) {
+			offchain::run::<T>(now);
 		}
 
 		#[cfg(feature = "try-runtime")]
@@ -418,55 +576,6 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Submit an attestor's attribution of `inference`: the share of each attributed
-		/// contribution, strictly increasing by contribution, each share > 0, summing to
-		/// exactly 100%, only contributions of the model's datasets. When `AttestationQuorum`
-		/// attestors submitted the same result, the fee is paid out in this call.
-		/// Emits `AttributionSubmitted` (and the settlement's events).
-		#[pallet::call_index(2)]
-		#[pallet::weight(Pallet::<T>::attribution_weight(&scores))]
-		pub fn submit_attribution(
-			origin: OriginFor<T>,
-			inference: InferenceId,
-			scores: Scores,
-		) -> DispatchResult {
-			let attestor = ensure_signed(origin)?;
-			let pending = Inferences::<T>::get(inference).ok_or(Error::<T>::UnknownInference)?;
-			Self::do_submit_attribution(attestor, inference, pending, scores)
-		}
-
-		/// Submit an attestor's attributions of several inferences at once, each as in
-		/// `submit_attribution`. An inference that is no longer pending because it was settled
-		/// meanwhile (by other attestors' quorum or the timeout) is skipped; any other error
-		/// rejects the whole batch. Weighs the sum of the items' `submit_attribution` weights.
-		#[pallet::call_index(3)]
-		#[pallet::weight(
-			results.iter().fold(Weight::zero(), |w, (_, s)| {
-				w.saturating_add(Pallet::<T>::attribution_weight(s))
-			})
-		)]
-		pub fn submit_attributions(
-			origin: OriginFor<T>,
-			results: Vec<(InferenceId, Scores)>,
-		) -> DispatchResult {
-			let attestor = ensure_signed(origin)?;
-			ensure!(
-				!results.is_empty() && results.len() as u32 <= T::MaxBatch::get(),
-				Error::<T>::BadBatch
-			);
-			let next = NextInferenceId::<T>::get();
-			for (inference, scores) in results {
-				match Inferences::<T>::get(inference) {
-					Some(pending) => {
-						Self::do_submit_attribution(attestor.clone(), inference, pending, scores)?
-					}
-					None if inference < next => continue,
-					None => return Err(Error::<T>::UnknownInference.into()),
-				}
-			}
-			Ok(())
-		}
-
 		/// Transfer the caller's unclaimed earnings as a contributor from the escrow to the
 		/// caller. Emits `EarningsClaimed`.
 		#[pallet::call_index(4)]
@@ -474,6 +583,108 @@ pub mod pallet {
 		pub fn claim_earnings(origin: OriginFor<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::do_claim_earnings(who)
+		}
+
+		/// An attestor's commitment to its attribution of a pending inference:
+		/// `H(result_hash ‖ attestor ‖ salt)` ([`commitment_hash`]). Sent by the attestor's
+		/// off-chain worker as an authorized transaction (no fee, no nonce): the payload is
+		/// signed by the attestor's registered `attr` key over [`COMMIT_DOMAIN`], the genesis
+		/// hash and the payload. One commitment per attestor and inference. Emits
+		/// `AttributionCommitted`.
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::commit_attribution())]
+		#[pallet::authorize(Pallet::<T>::authorize_commit)]
+		#[pallet::weight_of_authorize(T::WeightInfo::authorize_commit_attribution())]
+		pub fn commit_attribution(
+			origin: OriginFor<T>,
+			commitment: Commitment,
+			signature: AttestorSignature,
+		) -> DispatchResult {
+			frame_system::ensure_authorized(origin)?;
+			Self::do_commit(commitment, &signature)
+		}
+
+		/// An attestor's reveal of the result it committed to: the shares (strictly
+		/// increasing by contribution, each > 0, summing to exactly 100%, only contributions
+		/// of the model's datasets) and the commitment's salt. Accepted once `Quorum`
+		/// attestors committed or `CommitWindow` blocks have passed since payment, only if it
+		/// matches the attestor's commitment. When `Quorum` reveals agree the fee is paid out
+		/// in this call; dissenting reveals are reported and slashed. Authorized like
+		/// `commit_attribution` (domain [`REVEAL_DOMAIN`]). Emits `AttributionRevealed` (and
+		/// the settlement's events).
+		#[pallet::call_index(6)]
+		#[pallet::weight(Pallet::<T>::reveal_weight(&reveal.scores))]
+		#[pallet::authorize(Pallet::<T>::authorize_reveal)]
+		#[pallet::weight_of_authorize(
+			T::WeightInfo::authorize_reveal_attribution(reveal.scores.len() as u32)
+		)]
+		pub fn reveal_attribution(
+			origin: OriginFor<T>,
+			reveal: Reveal,
+			signature: AttestorSignature,
+		) -> DispatchResult {
+			frame_system::ensure_authorized(origin)?;
+			Self::do_reveal(reveal, &signature)
+		}
+
+		/// Set how many agreeing reveals settle an inference (root; 1 ≤ `quorum` ≤
+		/// `MaxAttestors`). Applies to reveals from now on. Emits `QuorumSet`.
+		#[pallet::call_index(7)]
+		#[pallet::weight(T::WeightInfo::set_quorum())]
+		pub fn set_quorum(origin: OriginFor<T>, quorum: u32) -> DispatchResult {
+			ensure_root(origin)?;
+			ensure!(quorum >= 1 && quorum <= T::MaxAttestors::get(), Error::<T>::BadQuorum);
+			Quorum::<T>::put(quorum);
+			Self::deposit_event(Event::QuorumSet { quorum });
+			Ok(())
+		}
+
+		/// Admit `attestor` to the attestor set by binding its `attr` key (root). The account
+		/// must also hold an attestor bond in the staking pallet for its submissions to
+		/// count. Emits `AttestorKeySet`.
+		#[pallet::call_index(8)]
+		#[pallet::weight(T::WeightInfo::register_attestor_key())]
+		pub fn register_attestor_key(
+			origin: OriginFor<T>,
+			attestor: T::AccountId,
+			key: AttestorId,
+		) -> DispatchResult {
+			ensure_root(origin)?;
+			ensure!(!AttestorKeys::<T>::contains_key(&attestor), Error::<T>::AlreadyHasKey);
+			ensure!(!KeyOwners::<T>::contains_key(&key), Error::<T>::KeyInUse);
+			AttestorKeys::<T>::insert(&attestor, key.clone());
+			KeyOwners::<T>::insert(&key, attestor.clone());
+			Self::deposit_event(Event::AttestorKeySet { attestor, key });
+			Ok(())
+		}
+
+		/// Replace the caller's `attr` key with `new_key` (an attestor rotating its worker
+		/// key: insert the new key into the node's keystore first, then call this; the old
+		/// key stops counting at once, and commitments made with it still reveal under the
+		/// new key, since commitments are per account). Emits `AttestorKeySet`.
+		#[pallet::call_index(9)]
+		#[pallet::weight(T::WeightInfo::rotate_attestor_key())]
+		pub fn rotate_attestor_key(origin: OriginFor<T>, new_key: AttestorId) -> DispatchResult {
+			let attestor = ensure_signed(origin)?;
+			let old = AttestorKeys::<T>::get(&attestor).ok_or(Error::<T>::NoKey)?;
+			ensure!(!KeyOwners::<T>::contains_key(&new_key), Error::<T>::KeyInUse);
+			KeyOwners::<T>::remove(&old);
+			KeyOwners::<T>::insert(&new_key, attestor.clone());
+			AttestorKeys::<T>::insert(&attestor, new_key.clone());
+			Self::deposit_event(Event::AttestorKeySet { attestor, key: new_key });
+			Ok(())
+		}
+
+		/// Remove `attestor` from the attestor set (root): its key no longer counts. Emits
+		/// `AttestorKeyRemoved`.
+		#[pallet::call_index(10)]
+		#[pallet::weight(T::WeightInfo::remove_attestor_key())]
+		pub fn remove_attestor_key(origin: OriginFor<T>, attestor: T::AccountId) -> DispatchResult {
+			ensure_root(origin)?;
+			let key = AttestorKeys::<T>::take(&attestor).ok_or(Error::<T>::NoKey)?;
+			KeyOwners::<T>::remove(&key);
+			Self::deposit_event(Event::AttestorKeyRemoved { attestor });
+			Ok(())
 		}
 	}
 }

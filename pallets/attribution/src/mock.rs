@@ -64,7 +64,41 @@ parameter_types! {
 	pub const ProtocolShare: Perbill = Perbill::from_percent(5);
 	pub const AttestorRewardShare: Perbill = Perbill::from_percent(40);
 	pub const LineageShare: Perbill = Perbill::from_percent(10);
+	pub const DissentSlash: Perbill = Perbill::from_percent(10);
 }
+
+/// The mock's extrinsic: a general transaction carries no extension here.
+pub type Extrinsic = sp_runtime::testing::TestXt<RuntimeCall, ()>;
+
+impl<LocalCall> frame_system::offchain::CreateTransactionBase<LocalCall> for Test
+where
+	RuntimeCall: From<LocalCall>,
+{
+	type RuntimeCall = RuntimeCall;
+	type Extrinsic = Extrinsic;
+}
+
+impl<LocalCall> frame_system::offchain::CreateTransaction<LocalCall> for Test
+where
+	RuntimeCall: From<LocalCall>,
+{
+	type Extension = ();
+	fn create_transaction(call: RuntimeCall, extension: ()) -> Extrinsic {
+		Extrinsic::new_transaction(call, extension)
+	}
+}
+
+impl<LocalCall> frame_system::offchain::CreateAuthorizedTransaction<LocalCall> for Test
+where
+	RuntimeCall: From<LocalCall>,
+{
+	fn create_extension() {}
+}
+
+/// Blocks before reveals open without a full quorum of commitments.
+pub const COMMIT_WINDOW: u64 = 3;
+/// The pool longevity of attestations (and the worker's re-send interval).
+pub const LONGEVITY: u64 = 4;
 
 impl pallet_attribution::Config for Test {
 	type Currency = Balances;
@@ -76,7 +110,12 @@ impl pallet_attribution::Config for Test {
 	type ProtocolShare = ProtocolShare;
 	type AttestorRewardShare = AttestorRewardShare;
 	type LineageShare = LineageShare;
-	type AttestationQuorum = ConstU32<2>;
+	type CommitWindow = ConstU64<COMMIT_WINDOW>;
+	type SubmissionLongevity = ConstU64<LONGEVITY>;
+	type AttestationPriority = ConstU64<{ u64::MAX / 2 }>;
+	type DissentSlash = DissentSlash;
+	type MaxIndexBytes = ConstU32<{ 1 << 20 }>;
+	type MaxWorkerInferences = ConstU32<8>;
 	type AttributionTimeout = ConstU64<TIMEOUT>;
 	type MaxQueryLen = ConstU32<64>;
 	type MaxAttributedContributions = ConstU32<MAX_SCORES>;
@@ -136,6 +175,7 @@ thread_local! {
 	static ATTESTORS: RefCell<BTreeSet<AccountId>> = RefCell::new(BTreeSet::new());
 	static STAKED_MODELS: RefCell<BTreeSet<ModelId>> = RefCell::new(BTreeSet::new());
 	static STAKER_REWARDS: RefCell<BTreeMap<ModelId, Balance>> = RefCell::new(BTreeMap::new());
+	static SLASHED: RefCell<BTreeMap<AccountId, Perbill>> = RefCell::new(BTreeMap::new());
 }
 
 /// The dataset registry double.
@@ -199,9 +239,23 @@ impl MockModels {
 					datasets,
 					base,
 					index_hash: H256::repeat_byte(model as u8),
+					index_uri: b"http://127.0.0.1:1/index".to_vec(),
 					retired: false,
 				},
 			)
+		});
+	}
+	/// Points `model` at another index hash (as `set_index` would).
+	pub fn set_index(model: ModelId, hash: H256) {
+		MODELS.with(|m| m.borrow_mut().get_mut(&model).map(|t| t.index_hash = hash));
+	}
+	/// Points `model` at another index hash and URI.
+	pub fn set_index_at(model: ModelId, hash: H256, uri: &[u8]) {
+		MODELS.with(|m| {
+			m.borrow_mut().get_mut(&model).map(|t| {
+				t.index_hash = hash;
+				t.index_uri = uri.to_vec();
+			})
 		});
 	}
 	/// Retires `model`.
@@ -226,6 +280,14 @@ impl MockStaking {
 	pub fn stake_on(model: ModelId) {
 		STAKED_MODELS.with(|s| s.borrow_mut().insert(model));
 	}
+	/// Removes `who` from the attestors (slashed below the minimum, or unbonding).
+	pub fn unbond(who: AccountId) {
+		ATTESTORS.with(|a| a.borrow_mut().remove(&who));
+	}
+	/// The fraction `who` was slashed by, if it was.
+	pub fn slashed(who: AccountId) -> Option<Perbill> {
+		SLASHED.with(|s| s.borrow().get(&who).copied())
+	}
 	/// Rewards credited to the stakers of `model`.
 	pub fn credited(model: ModelId) -> Balance {
 		STAKER_REWARDS.with(|r| r.borrow().get(&model).copied().unwrap_or(0))
@@ -245,6 +307,14 @@ impl StakingHooks<AccountId, Balance> for MockStaking {
 	}
 	fn is_attestor(who: &AccountId) -> bool {
 		ATTESTORS.with(|a| a.borrow().contains(who))
+	}
+	fn slash_attestor(who: &AccountId, fraction: Perbill) -> Balance {
+		if !Self::is_attestor(who) {
+			return 0;
+		}
+		SLASHED.with(|s| s.borrow_mut().insert(*who, fraction));
+		// The double's bonds are all 1_000.
+		fraction.mul_floor(1_000u64)
 	}
 }
 
@@ -306,7 +376,15 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	}
 	.assimilate_storage(&mut t)
 	.unwrap();
+	pallet_attribution::GenesisConfig::<Test> {
+		quorum: 2,
+		attestor_keys: [ATT1, ATT2, ATT3].iter().map(|a| (*a, attestor_key(*a))).collect(),
+	}
+	.assimilate_storage(&mut t)
+	.unwrap();
 	let mut ext = sp_io::TestExternalities::new(t);
+	// The benchmarks generate and sign with `attr` keys.
+	ext.register_extension(sp_keystore::KeystoreExt::new(sp_keystore::testing::MemoryKeystore::new()));
 	ext.execute_with(|| {
 		System::set_block_number(1);
 		CONTRIBUTIONS.with(|c| c.borrow_mut().clear());
@@ -314,6 +392,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 		ATTESTORS.with(|a| a.borrow_mut().clear());
 		STAKED_MODELS.with(|s| s.borrow_mut().clear());
 		STAKER_REWARDS.with(|r| r.borrow_mut().clear());
+		SLASHED.with(|s| s.borrow_mut().clear());
 		MockDatasets::add(0, 0, C1, 10);
 		MockDatasets::add(0, 1, C2, 30);
 		MockDatasets::add(1, 0, C3, 60);
@@ -327,6 +406,32 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 		}
 	});
 	ext
+}
+
+/// The dev seed of an attestor's `attr` key in the tests.
+pub fn attestor_seed(who: AccountId) -> String {
+	format!("//attestor{who}")
+}
+
+/// The sr25519 pair of `who`'s `attr` key.
+pub fn attestor_pair(who: AccountId) -> sp_core::sr25519::Pair {
+	use sp_core::Pair;
+	sp_core::sr25519::Pair::from_string(&attestor_seed(who), None).expect("valid seed")
+}
+
+/// `who`'s `attr` public key.
+pub fn attestor_key(who: AccountId) -> tributary_primitives::attestor::AttestorId {
+	use sp_core::Pair;
+	attestor_pair(who).public().into()
+}
+
+/// Signs `message` with `who`'s `attr` key.
+pub fn attestor_sign(
+	who: AccountId,
+	message: &[u8],
+) -> tributary_primitives::attestor::AttestorSignature {
+	use sp_core::Pair;
+	attestor_pair(who).sign(message).into()
 }
 
 /// Runs `test` in fresh externalities, then checks the pallet's invariants.

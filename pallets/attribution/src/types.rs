@@ -8,7 +8,7 @@ use sp_runtime::{
 	traits::{BlakeTwo256, Hash},
 	Perbill,
 };
-use tributary_primitives::{ContributionRef, InferenceId, ModelId};
+use tributary_primitives::{attestor::AttestorId, ContributionRef, InferenceId, ModelId};
 
 use crate::{BalanceOf, Config};
 
@@ -27,7 +27,7 @@ pub type InferenceOf<T> = Inference<
 	<T as Config>::MaxQueryLen,
 >;
 
-/// The attestations of one inference: who submitted which result hash.
+/// The commitments (or reveals) of one inference: who submitted which hash.
 pub type AttestationsOf<T> =
 	BoundedVec<(<T as frame_system::Config>::AccountId, H256), <T as Config>::MaxAttestors>;
 
@@ -43,6 +43,10 @@ pub struct Inference<AccountId, Balance, BlockNumber, MaxQuery: Get<u32>> {
 	pub fee: Balance,
 	/// The query bytes, exactly as `tributary attribution score --query` reads them.
 	pub query: BoundedVec<u8, MaxQuery>,
+	/// The model's index hash when the fee was paid: what the attestors score against.
+	pub index_hash: H256,
+	/// The block the fee was paid in (the commit window starts here).
+	pub paid_at: BlockNumber,
 	/// The block after which, without a quorum, the fee is split by declared record counts.
 	pub deadline: BlockNumber,
 }
@@ -106,9 +110,15 @@ pub struct PendingInference<AccountId, Balance, BlockNumber> {
 	pub fee: Balance,
 	/// The query bytes.
 	pub query: alloc::vec::Vec<u8>,
+	/// The model's index hash the inference was paid against.
+	pub index_hash: H256,
+	/// The block the fee was paid in.
+	pub paid_at: BlockNumber,
 	/// The block after which, without a quorum, the fee is split by declared record counts.
 	pub deadline: BlockNumber,
-	/// How many attestors have submitted a result so far.
+	/// How many attestors have committed so far.
+	pub commitments: u32,
+	/// How many attestors have revealed so far.
 	pub attestations: u32,
 }
 
@@ -141,7 +151,60 @@ pub struct EconomyTotals<Balance> {
 	pub earning_contributors: u64,
 }
 
-/// Identifies a result: blake2-256 of the SCALE-encoded scores.
-pub fn result_hash(scores: &[(ContributionRef, Perbill)]) -> H256 {
-	<BlakeTwo256 as Hash>::hash(&scores.encode())
+/// The version of the engine's scoring semantics that results are bound to
+/// ([`result_hash`]): attestors running different engines never agree by accident.
+pub use tributary_attribution::ENGINE_VERSION;
+
+/// The domain tag of a signed commitment payload.
+pub const COMMIT_DOMAIN: &[u8] = b"tributary/attribution/commit/v1";
+/// The domain tag of a signed reveal payload.
+pub const REVEAL_DOMAIN: &[u8] = b"tributary/attribution/reveal/v1";
+
+/// An attestor's commitment, as signed by its `attr` key.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, Debug)]
+pub struct Commitment {
+	/// The inference attested.
+	pub inference: InferenceId,
+	/// The attestor's registered `attr` key (it signs the payload).
+	pub key: AttestorId,
+	/// `H(result_hash ‖ attestor account ‖ salt)` ([`commitment_hash`]).
+	pub commitment: H256,
+}
+
+/// An attestor's reveal, as signed by its `attr` key.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, Debug)]
+pub struct Reveal {
+	/// The inference attested.
+	pub inference: InferenceId,
+	/// The attestor's registered `attr` key (it signs the payload).
+	pub key: AttestorId,
+	/// The salt of the commitment.
+	pub salt: [u8; 32],
+	/// The result: each attributed contribution's share.
+	pub scores: Scores,
+}
+
+/// The bytes an attestor's key signs: domain tag, genesis hash, payload (SCALE).
+pub fn signed_bytes<P: Encode>(domain: &[u8], genesis: &H256, payload: &P) -> alloc::vec::Vec<u8> {
+	(domain, genesis, payload).encode()
+}
+
+/// Identifies a result: blake2-256 of the SCALE encoding of the engine's scoring version, the
+/// inference, the index hash it was paid against, and the quantised shares.
+pub fn result_hash(
+	engine_version: u32,
+	inference: InferenceId,
+	index_hash: &H256,
+	scores: &[(ContributionRef, Perbill)],
+) -> H256 {
+	<BlakeTwo256 as Hash>::hash(&(engine_version, inference, index_hash, scores).encode())
+}
+
+/// An attestor's commitment to `result`: blake2-256 of `(result, attestor, salt)` (SCALE).
+pub fn commitment_hash<AccountId: Encode>(
+	result: &H256,
+	attestor: &AccountId,
+	salt: &[u8; 32],
+) -> H256 {
+	<BlakeTwo256 as Hash>::hash(&(result, attestor, salt).encode())
 }

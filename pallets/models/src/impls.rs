@@ -290,6 +290,7 @@ impl<T: Config> ModelsInspect<T::AccountId, BalanceOf<T>> for Pallet<T> {
 			datasets: m.datasets.into_inner(),
 			base: m.base,
 			index_hash: m.index_hash,
+			index_uri: m.index_uri.into_inner(),
 			retired: m.retired,
 		})
 	}

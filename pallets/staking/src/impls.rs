@@ -373,4 +373,23 @@ impl<T: Config> StakingHooks<T::AccountId, BalanceOf<T>> for Pallet<T> {
 	fn is_attestor(who: &T::AccountId) -> bool {
 		Attestors::<T>::get(who).is_some_and(|b| b >= T::MinAttestorBond::get())
 	}
+
+	fn slash_attestor(who: &T::AccountId, fraction: sp_runtime::Perbill) -> BalanceOf<T> {
+		use frame_support::storage::{with_transaction, TransactionOutcome};
+		let Some(bond) = Attestors::<T>::get(who) else { return Zero::zero() };
+		let amount = fraction.mul_floor(bond);
+		if amount.is_zero() {
+			return Zero::zero();
+		}
+		// All or nothing: a failed transfer leaves the bond as it was.
+		let slashed = with_transaction(|| match Self::do_slash(who.clone(), amount) {
+			Ok(()) => TransactionOutcome::Commit(Ok(())),
+			Err(e) => TransactionOutcome::Rollback(Err(e)),
+		});
+		if slashed.is_ok() {
+			amount
+		} else {
+			Zero::zero()
+		}
+	}
 }

@@ -75,6 +75,8 @@ pub struct ModelTerms<AccountId, Balance> {
 	pub base: Option<ModelId>,
 	/// Blake2-256 hash of the model's attribution index.
 	pub index_hash: crate::H256,
+	/// Where the index can be fetched (an `http://` or `https://` URI for the attestors).
+	pub index_uri: Vec<u8>,
 	/// Whether the model is retired (retired models take no new inferences).
 	pub retired: bool,
 }
@@ -103,6 +105,11 @@ pub trait StakingHooks<AccountId, Balance> {
 	/// has no stake, so the caller can route the amount elsewhere.
 	fn reward_stakers(target: crate::StakeTarget, amount: Balance) -> Result<(), Balance>;
 
-	/// Whether `who` is a bonded attestor (may submit attribution results).
+	/// Whether `who` is an attestor in good standing: bonded at least the minimum and not
+	/// unbonding.
 	fn is_attestor(who: &AccountId) -> bool;
+
+	/// Slashes `fraction` of `who`'s attestor bond (to the slash beneficiary); returns the
+	/// amount slashed (zero if `who` is not an attestor).
+	fn slash_attestor(who: &AccountId, fraction: sp_runtime::Perbill) -> Balance;
 }

@@ -43,6 +43,15 @@ parameter_types! {
 	pub const LineageShare: Perbill = Perbill::from_percent(10);
 	/// Blocks an inference waits for an attribution quorum: ten minutes.
 	pub const AttributionTimeout: BlockNumber = 10 * MINUTES;
+	/// Reveals open at the latest two blocks after payment, even without a full quorum of
+	/// commitments (a quorum of commitments opens them at once).
+	pub const CommitWindow: BlockNumber = 2;
+	/// Attestors' commit and reveal transactions live eight blocks in the pool.
+	pub const SubmissionLongevity: u64 = 8;
+	/// Attestations go before ordinary transactions.
+	pub const AttestationPriority: u64 = u64::MAX / 2;
+	/// A revealed result that differs from the settled quorum's costs a tenth of the bond.
+	pub const DissentSlash: Perbill = Perbill::from_percent(10);
 }
 
 /// The protocol's treasury account.
@@ -105,7 +114,12 @@ impl pallet_attribution::Config for Runtime {
 	type ProtocolShare = ProtocolShare;
 	type AttestorRewardShare = AttestorRewardShare;
 	type LineageShare = LineageShare;
-	type AttestationQuorum = ConstU32<1>;
+	type CommitWindow = CommitWindow;
+	type SubmissionLongevity = SubmissionLongevity;
+	type AttestationPriority = AttestationPriority;
+	type DissentSlash = DissentSlash;
+	type MaxIndexBytes = ConstU32<{ 32 << 20 }>;
+	type MaxWorkerInferences = ConstU32<64>;
 	type AttributionTimeout = AttributionTimeout;
 	type MaxQueryLen = ConstU32<4096>;
 	type MaxAttributedContributions = ConstU32<32>;

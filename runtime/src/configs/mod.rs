@@ -4,6 +4,7 @@ mod consensus;
 mod datasets;
 mod economics;
 mod monetary;
+mod offchain;
 mod system;
 
 pub use economics::system_accounts;

@@ -83,11 +83,6 @@ export function scoresFromWeights(weighted) {
   return sorted.map(([dataset, contribution], i) => [{ dataset, contribution }, parts[i]]);
 }
 
-/** An attestor's result for one inference. */
-export function submitAttribution(api, pair, inference, scores) {
-  return submit(api, api.tx.attribution.submitAttribution(inference, scores), pair);
-}
-
 /** Claims the signer's unclaimed earnings. */
 export function claimEarnings(api, pair) {
   return submit(api, api.tx.attribution.claimEarnings(), pair);

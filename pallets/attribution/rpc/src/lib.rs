@@ -43,9 +43,15 @@ pub struct PendingInferenceJson<AccountId, BlockNumber> {
 	pub fee: String,
 	/// The query bytes (hex).
 	pub query: Bytes,
+	/// The model's index hash the inference was paid against (hex).
+	pub index_hash: sp_core::H256,
+	/// The block the fee was paid in.
+	pub paid_at: BlockNumber,
 	/// The block after which, without a quorum, the fee is split by declared records.
 	pub deadline: BlockNumber,
-	/// How many attestors have submitted a result.
+	/// How many attestors have committed to a result.
+	pub commitments: u32,
+	/// How many attestors have revealed their result.
 	pub attestations: u32,
 }
 
@@ -98,7 +104,10 @@ impl<A, B: Display, N> From<PendingInference<A, B, N>> for PendingInferenceJson<
 			payer: p.payer,
 			fee: p.fee.to_string(),
 			query: Bytes(p.query),
+			index_hash: p.index_hash,
+			paid_at: p.paid_at,
 			deadline: p.deadline,
+			commitments: p.commitments,
 			attestations: p.attestations,
 		}
 	}
@@ -229,13 +238,19 @@ mod tests {
 			payer: 5u64,
 			fee: u128::MAX,
 			query: b"x\n1\n".to_vec(),
+			index_hash: sp_core::H256::repeat_byte(0xab),
+			paid_at: 10u32,
 			deadline: 110u32,
+			commitments: 2,
 			attestations: 1,
 		};
 		let json = serde_json::to_value(PendingInferenceJson::from(pending)).unwrap();
 		assert_eq!(json["fee"], "340282366920938463463374607431768211455");
 		assert_eq!(json["query"], "0x780a310a");
 		assert_eq!(json["deadline"], 110);
+		assert_eq!(json["paidAt"], 10);
+		assert_eq!(json["commitments"], 2);
+		assert_eq!(json["indexHash"], format!("0x{}", "ab".repeat(32)));
 		let totals = EconomyTotals::<u128> { fees_settled: 10, ..Default::default() };
 		let json = serde_json::to_value(EconomyTotalsJson::from(totals)).unwrap();
 		assert_eq!(json["feesSettled"], "10");

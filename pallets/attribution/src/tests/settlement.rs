@@ -1,76 +1,18 @@
-//! Unit and property tests of settlement: escrow, attestation rules, quorum payouts, the
+//! Unit and property tests of settlement: escrow, result rules, quorum payouts, the
 //! timeout split, and conservation of every escrowed unit.
 
+use super::*;
 use crate::{
-	mock::*, result_hash, Attestations, ContributorEarnings, Earnings, Error, Event, ExpiryCursor,
-	Inferences, NextInferenceId, Scores, Totals,
+	mock::*, ContributorEarnings, Earnings, Error, Event, ExpiryCursor, Inferences,
+	NextInferenceId, Reveals, Scores, Totals,
 };
 use frame_support::{
 	assert_noop, assert_ok,
-	traits::{fungible::Inspect, Currency},
+	traits::Currency,
 };
 use sp_runtime::{DispatchError, Perbill};
 use tributary_primitives::ContributionRef;
 
-fn c(dataset: u32, contribution: u32) -> ContributionRef {
-	ContributionRef::new(dataset, contribution)
-}
-
-fn half_half() -> Scores {
-	vec![(c(0, 0), Perbill::from_percent(50)), (c(1, 0), Perbill::from_percent(50))]
-}
-
-fn query() -> Vec<u8> {
-	b"alcohol,malic_acid\n13.2,1.78\n".to_vec()
-}
-
-fn free(who: AccountId) -> Balance {
-	Balances::balance(&who)
-}
-
-fn escrow() -> Balance {
-	free(Attribution::escrow_account())
-}
-
-/// Every account the tests touch, with its balance.
-fn all_balances() -> Vec<Balance> {
-	[DEV, BROKE, OWNER, BASE_OWNER, ATT1, ATT2, ATT3, C1, C2, C3, OUTSIDER, PROTOCOL, REWARDS]
-		.iter()
-		.map(|a| free(*a))
-		.chain([escrow()])
-		.collect()
-}
-
-macro_rules! assert_fails_unchanged {
-	($call:expr, $err:expr) => {{
-		let before = all_balances();
-		assert_noop!($call, $err);
-		assert_eq!(all_balances(), before, "balances changed by a failed call");
-	}};
-}
-
-/// Claims `who`'s earnings.
-fn claim(who: AccountId) {
-	assert_ok!(Attribution::claim_earnings(RuntimeOrigin::signed(who)));
-}
-
-/// `who`'s unclaimed earnings.
-fn unclaimed(who: AccountId) -> Balance {
-	ContributorEarnings::<Test>::get(who).unclaimed
-}
-
-/// ATT1 and ATT2 (the mock's quorum) submit `scores` for `id`.
-fn reach_quorum(id: u64, scores: Scores) {
-	for att in [ATT1, ATT2] {
-		assert_ok!(Attribution::submit_attribution(RuntimeOrigin::signed(att), id, scores.clone()));
-	}
-}
-
-fn settle(model: u32) -> u64 {
-	let id = crate::NextInferenceId::<Test>::get();
-	assert_ok!(Attribution::settle_inference(RuntimeOrigin::signed(DEV), model, query(), 10_000));
-	id
-}
 
 // ---------------------------------------------------------------- settle_inference
 
@@ -158,183 +100,15 @@ fn batches_settle_all_or_nothing() {
 	});
 }
 
-// ---------------------------------------------------------------- submit_attribution
-
-#[test]
-fn submit_attribution_rejects_bad_scores_without_changes() {
-	build_and_execute(|| {
-		let id = settle(0);
-		let att = RuntimeOrigin::signed(ATT1);
-		let p = Perbill::from_percent;
-		let cases: Vec<(Scores, Error<Test>)> = vec![
-			(vec![], Error::<Test>::EmptyScores),
-			(
-				(0..17).map(|i| (c(0, i), Perbill::from_parts(1))).collect(),
-				Error::<Test>::TooManyScores,
-			),
-			(vec![(c(1, 0), p(50)), (c(0, 0), p(50))], Error::<Test>::UnsortedScores),
-			(vec![(c(0, 0), p(50)), (c(0, 0), p(50))], Error::<Test>::UnsortedScores),
-			(vec![(c(0, 0), p(0)), (c(1, 0), p(100))], Error::<Test>::ZeroShare),
-			(vec![(c(0, 0), p(50)), (c(1, 0), p(49))], Error::<Test>::SharesNotComplete),
-			(vec![(c(0, 0), p(50)), (c(0, 9), p(50))], Error::<Test>::UnknownContribution),
-			(vec![(c(0, 0), p(50)), (c(5, 0), p(50))], Error::<Test>::ContributionNotInModel),
-		];
-		for (scores, error) in cases {
-			assert_fails_unchanged!(
-				Attribution::submit_attribution(att.clone(), id, scores),
-				error
-			);
-		}
-		assert_fails_unchanged!(
-			Attribution::submit_attribution(RuntimeOrigin::signed(DEV), id, half_half()),
-			Error::<Test>::NotAttestor
-		);
-		assert_fails_unchanged!(
-			Attribution::submit_attribution(att.clone(), 99, half_half()),
-			Error::<Test>::UnknownInference
-		);
-		assert_ok!(Attribution::submit_attribution(att.clone(), id, half_half()));
-		assert_fails_unchanged!(
-			Attribution::submit_attribution(att, id, half_half()),
-			Error::<Test>::AlreadySubmitted
-		);
-	});
-}
-
-#[test]
-fn attestations_are_bounded() {
-	build_and_execute(|| {
-		let id = settle(0);
-		// Four attestors (MaxAttestors) disagree, so no quorum: a fifth finds no room.
-		let results = [
-			vec![(c(0, 0), Perbill::one())],
-			vec![(c(0, 1), Perbill::one())],
-			vec![(c(1, 0), Perbill::one())],
-			half_half(),
-		];
-		for (i, scores) in results.into_iter().enumerate() {
-			let attestor = 50 + i as AccountId;
-			MockStaking::bond(attestor);
-			assert_ok!(Attribution::submit_attribution(
-				RuntimeOrigin::signed(attestor),
-				id,
-				scores
-			));
-		}
-		MockStaking::bond(60);
-		assert_fails_unchanged!(
-			Attribution::submit_attribution(RuntimeOrigin::signed(60), id, half_half()),
-			Error::<Test>::TooManyAttestations
-		);
-	});
-}
-
-#[test]
-fn attribution_batches_settle_and_skip_what_settled_meanwhile() {
-	build_and_execute(|| {
-		let (a, b, x) = (settle(0), settle(0), settle(0));
-		// x reaches its quorum first, through single calls.
-		assert_ok!(Attribution::submit_attribution(RuntimeOrigin::signed(ATT1), x, half_half()));
-		assert_ok!(Attribution::submit_attribution(RuntimeOrigin::signed(ATT2), x, half_half()));
-		assert_ok!(Attribution::submit_attributions(
-			RuntimeOrigin::signed(ATT1),
-			vec![(a, half_half()), (b, half_half())]
-		));
-		assert_eq!(Attestations::<Test>::get(a).len(), 1);
-		// ATT3's batch names x, already settled: skipped, the others reach their quorum.
-		assert_ok!(Attribution::submit_attributions(
-			RuntimeOrigin::signed(ATT3),
-			vec![(a, half_half()), (x, half_half()), (b, half_half())]
-		));
-		assert!(Inferences::<Test>::iter().next().is_none(), "a and b settled");
-		assert_eq!(Totals::<Test>::get().inferences_settled, 3);
-		assert_eq!(unclaimed(C1), 3 * 332);
-	});
-}
-
-#[test]
-fn attribution_batches_reject_bad_input_without_changes() {
-	build_and_execute(|| {
-		let (a, b) = (settle(0), settle(0));
-		let att = RuntimeOrigin::signed(ATT1);
-		assert_fails_unchanged!(
-			Attribution::submit_attributions(att.clone(), vec![]),
-			Error::<Test>::BadBatch
-		);
-		assert_fails_unchanged!(
-			Attribution::submit_attributions(att.clone(), vec![(a, half_half()); 5]),
-			Error::<Test>::BadBatch
-		);
-		// One bad item rejects the whole batch, including the good one before it.
-		assert_fails_unchanged!(
-			Attribution::submit_attributions(
-				att.clone(),
-				vec![(a, half_half()), (b, vec![(c(5, 0), Perbill::one())])]
-			),
-			Error::<Test>::ContributionNotInModel
-		);
-		assert_fails_unchanged!(
-			Attribution::submit_attributions(
-				att.clone(),
-				vec![(a, half_half()), (99, half_half())]
-			),
-			Error::<Test>::UnknownInference
-		);
-		assert_fails_unchanged!(
-			Attribution::submit_attributions(att.clone(), vec![(a, half_half()), (a, half_half())]),
-			Error::<Test>::AlreadySubmitted
-		);
-		assert_fails_unchanged!(
-			Attribution::submit_attributions(RuntimeOrigin::signed(DEV), vec![(a, half_half())]),
-			Error::<Test>::NotAttestor
-		);
-		assert_fails_unchanged!(
-			Attribution::submit_attributions(RuntimeOrigin::none(), vec![(a, half_half())]),
-			DispatchError::BadOrigin
-		);
-	});
-}
-
-#[test]
-fn the_weight_of_a_result_counts_its_datasets() {
-	let one = Attribution::attribution_weight(&[(c(0, 0), Perbill::one())]);
-	let same = Attribution::attribution_weight(&[
-		(c(0, 0), Perbill::from_percent(50)),
-		(c(0, 1), Perbill::from_percent(50)),
-	]);
-	let two = Attribution::attribution_weight(&half_half());
-	assert!(one.all_lt(same) && same.all_lt(two), "{one:?} < {same:?} < {two:?}");
-}
-
-#[test]
-fn a_single_attestation_records_without_paying() {
-	build_and_execute(|| {
-		let id = settle(0);
-		assert_ok!(Attribution::submit_attribution(RuntimeOrigin::signed(ATT1), id, half_half()));
-		System::assert_last_event(
-			Event::AttributionSubmitted {
-				inference: id,
-				attestor: ATT1,
-				result_hash: result_hash(&half_half()),
-			}
-			.into(),
-		);
-		assert_eq!(Attestations::<Test>::get(id).len(), 1);
-		assert!(Inferences::<Test>::contains_key(id));
-		assert_eq!(escrow(), ED + 1_000);
-	});
-}
+// ---------------------------------------------------------------- quorum payouts
 
 #[test]
 fn quorum_pays_everyone_exactly() {
 	build_and_execute(|| {
 		let id = settle(0);
 		let before = all_balances();
-		assert_ok!(Attribution::submit_attribution(RuntimeOrigin::signed(ATT3), id, {
-			vec![(c(0, 0), Perbill::from_percent(100))]
-		}));
-		assert_ok!(Attribution::submit_attribution(RuntimeOrigin::signed(ATT1), id, half_half()));
-		assert_ok!(Attribution::submit_attribution(RuntimeOrigin::signed(ATT2), id, half_half()));
+		let dissent: Scores = vec![(c(0, 0), Perbill::from_percent(100))];
+		attest(id, &[(ATT3, dissent.clone()), (ATT1, half_half()), (ATT2, half_half())]);
 		// fee 1000: protocol 5% = 50, of which 40% = 20 to the two attestors (10 each);
 		// remainder 950: owner 190 + stakers 95 (no stake: to the owner) = 285, lineage 10%
 		// of it = 28 to the base owner; contributors 665 → 332 + 332, 1 of dust.
@@ -365,9 +139,21 @@ fn quorum_pays_everyone_exactly() {
 			}
 			.into(),
 		);
+		let index_hash = sp_core::H256::repeat_byte(0);
 		System::assert_has_event(
-			Event::AttestorsDissented { inference: id, attestors: vec![ATT3] }.into(),
+			Event::AttestorsDissented {
+				inference: id,
+				quorum_result: crate::result_hash(ENGINE_VERSION, id, &index_hash, &half_half()),
+				attestors: vec![(
+					ATT3,
+					crate::result_hash(ENGINE_VERSION, id, &index_hash, &dissent),
+					100,
+				)],
+			}
+			.into(),
 		);
+		assert_eq!(MockStaking::slashed(ATT3), Some(Perbill::from_percent(10)));
+		assert_eq!(MockStaking::slashed(ATT1), None, "the quorum is not slashed");
 		System::assert_has_event(
 			Event::ContributorPaid {
 				inference: id,
@@ -379,7 +165,8 @@ fn quorum_pays_everyone_exactly() {
 			.into(),
 		);
 		assert!(!Inferences::<Test>::contains_key(id), "settled inferences are pruned");
-		assert!(Attestations::<Test>::get(id).is_empty());
+		assert!(Reveals::<Test>::get(id).is_empty());
+		assert!(crate::Commitments::<Test>::get(id).is_empty());
 		let after = all_balances();
 		assert_eq!(before.iter().sum::<Balance>(), after.iter().sum::<Balance>());
 		let totals = Totals::<Test>::get();
@@ -389,10 +176,7 @@ fn quorum_pays_everyone_exactly() {
 		assert_eq!(crate::ModelRevenue::<Test>::get(0), 1_000);
 		assert_eq!(crate::DatasetRevenue::<Test>::get(0), 332);
 		// Late attestations find nothing to attest.
-		assert_noop!(
-			Attribution::submit_attribution(RuntimeOrigin::signed(ATT3), id, half_half()),
-			Error::<Test>::UnknownInference
-		);
+		assert_noop!(commit(ATT3, id, &half_half()), Error::<Test>::UnknownInference);
 	});
 }
 
@@ -401,8 +185,7 @@ fn stakers_are_credited_when_the_model_has_stake() {
 	build_and_execute(|| {
 		MockStaking::stake_on(0);
 		let id = settle(0);
-		assert_ok!(Attribution::submit_attribution(RuntimeOrigin::signed(ATT1), id, half_half()));
-		assert_ok!(Attribution::submit_attribution(RuntimeOrigin::signed(ATT2), id, half_half()));
+		reach_quorum(id, half_half());
 		assert_eq!(MockStaking::credited(0), 95);
 		assert_eq!(free(REWARDS), ED + 95);
 		// Owner part 190, lineage 19 of it.
@@ -416,7 +199,9 @@ fn stakers_are_credited_when_the_model_has_stake() {
 fn timeout_splits_by_declared_records() {
 	build_and_execute(|| {
 		let id = settle(0);
-		assert_ok!(Attribution::submit_attribution(RuntimeOrigin::signed(ATT1), id, half_half()));
+		assert_ok!(commit(ATT1, id, &half_half()));
+		run_to_block(1 + COMMIT_WINDOW);
+		assert_ok!(reveal(ATT1, id, &half_half()));
 		run_to_block(TIMEOUT);
 		assert!(Inferences::<Test>::contains_key(id), "not before the deadline");
 		run_to_block(1 + TIMEOUT);
@@ -434,7 +219,8 @@ fn timeout_splits_by_declared_records() {
 			Event::InferenceSettledWithoutAttribution { inference: id }.into(),
 		);
 		assert!(!Inferences::<Test>::contains_key(id));
-		assert!(Attestations::<Test>::get(id).is_empty(), "attestations pruned");
+		assert!(Reveals::<Test>::get(id).is_empty(), "reveals pruned");
+		assert!(crate::Commitments::<Test>::get(id).is_empty(), "commitments pruned");
 		assert_eq!(Totals::<Test>::get().settled_without_attribution, 1);
 	});
 }
@@ -444,16 +230,7 @@ fn the_expiry_sweep_is_bounded_per_block_and_resumes() {
 	build_and_execute(|| {
 		// Five inferences due at the same block; the first is settled by its quorum.
 		let ids: Vec<u64> = (0..5).map(|_| settle(0)).collect();
-		assert_ok!(Attribution::submit_attribution(
-			RuntimeOrigin::signed(ATT1),
-			ids[0],
-			half_half()
-		));
-		assert_ok!(Attribution::submit_attribution(
-			RuntimeOrigin::signed(ATT2),
-			ids[0],
-			half_half()
-		));
+		reach_quorum(ids[0], half_half());
 		run_to_block(1 + TIMEOUT);
 		// MaxExpiredPerBlock = 2: the settled id is passed over, two expired ones settle.
 		assert_eq!(Totals::<Test>::get().settled_without_attribution, 2);
@@ -530,24 +307,17 @@ fn claims_reject_bad_input_without_changes() {
 fn pending_inferences_pages_in_id_order() {
 	build_and_execute(|| {
 		let ids: Vec<u64> = (0..4).map(|_| settle(0)).collect();
-		assert_ok!(Attribution::submit_attribution(
-			RuntimeOrigin::signed(ATT1),
-			ids[1],
-			half_half()
-		));
-		assert_ok!(Attribution::submit_attribution(
-			RuntimeOrigin::signed(ATT2),
-			ids[1],
-			half_half()
-		));
-		assert_ok!(Attribution::submit_attribution(
-			RuntimeOrigin::signed(ATT1),
-			ids[2],
-			half_half()
-		));
+		reach_quorum(ids[1], half_half());
+		assert_ok!(commit(ATT1, ids[2], &half_half()));
+		assert_ok!(commit(ATT2, ids[2], &half_half()));
+		assert_ok!(reveal(ATT1, ids[2], &half_half()));
+		assert_ok!(commit(ATT1, ids[3], &half_half()));
 		let page = Attribution::pending_inferences(0, 2);
-		let view: Vec<_> = page.iter().map(|p| (p.inference, p.attestations)).collect();
-		assert_eq!(view, vec![(ids[0], 0), (ids[2], 1)], "settled ids are skipped");
+		let view: Vec<_> =
+			page.iter().map(|p| (p.inference, p.commitments, p.attestations)).collect();
+		assert_eq!(view, vec![(ids[0], 0, 0), (ids[2], 2, 1)], "settled ids are skipped");
+		assert_eq!(page[0].index_hash, sp_core::H256::repeat_byte(0));
+		assert_eq!(page[0].paid_at, 1);
 		assert_eq!(page[0].query, query());
 		assert_eq!((page[0].payer, page[0].fee, page[0].deadline), (DEV, 1_000, 1 + TIMEOUT));
 		let rest: Vec<_> =
@@ -622,16 +392,15 @@ fn every_escrowed_unit_is_paid_out_exactly_once() {
 					continue; // left to the timeout split
 				}
 				let scores = random_scores(&mut rng, &refs);
-				assert_ok!(Attribution::submit_attribution(
-					RuntimeOrigin::signed(ATT1),
-					*id,
-					scores.clone()
-				));
-				assert_ok!(Attribution::submit_attribution(
-					RuntimeOrigin::signed(ATT2),
-					*id,
-					scores
-				));
+				// Sometimes a dissenter reveals first; the quorum still decides.
+				if rng.below(3) == 0 {
+					let other = random_scores(&mut rng, &refs);
+					if other != scores {
+						attest(*id, &[(ATT3, other), (ATT1, scores.clone()), (ATT2, scores)]);
+						continue;
+					}
+				}
+				reach_quorum(*id, scores);
 			}
 			// MaxExpiredPerBlock = 2: six inferences are all due within three blocks.
 			run_to_block(4 + TIMEOUT);

@@ -1,0 +1,265 @@
+//! Commit and reveal: the checks shared by the authorization (transaction pool and block
+//! import) and the dispatch of the attestors' two calls, and the quorum.
+//!
+//! Both calls are *authorized* transactions: `frame_system::AuthorizeCall` runs
+//! [`Pallet::authorize_commit`] / [`Pallet::authorize_reveal`] instead of a signature check,
+//! fee and nonce. They are cheap and bounded (a handful of storage reads, one sr25519
+//! verification) and reject anything the dispatch would reject for the same state, so an
+//! invalid submission never reaches a block. The dispatchables run the same checks again:
+//! the state may have changed between the pool and the block.
+
+use alloc::vec::Vec;
+use frame_support::{
+	ensure,
+	pallet_prelude::{DispatchResult, TransactionSource, Weight},
+	traits::Get,
+};
+use frame_system::pallet_prelude::BlockNumberFor;
+use sp_core::H256;
+use sp_runtime::{
+	traits::{Saturating, Zero},
+	transaction_validity::{
+		InvalidTransaction, TransactionValidityError, TransactionValidityWithRefund,
+		ValidTransaction,
+	},
+	DispatchError, RuntimeAppPublic,
+};
+use tributary_primitives::{
+	attestor::AttestorSignature,
+	traits::{ModelsInspect, StakingHooks},
+	ContributionRef, InferenceId,
+};
+
+use crate::{
+	commitment_hash, result_hash, signed_bytes, AttestationsOf, BalanceOf, Commitment,
+	Commitments, Config, Error, Event, InferenceOf, Inferences, KeyOwners, Pallet, Quorum, Reveal,
+	Reveals, WeightInfo, COMMIT_DOMAIN, ENGINE_VERSION, REVEAL_DOMAIN,
+};
+
+/// What a valid commitment is about: the attestor's account and the pending inference.
+pub(crate) struct CommitContext<T: Config> {
+	attestor: T::AccountId,
+	commitments: AttestationsOf<T>,
+}
+
+/// What a valid reveal is about.
+pub(crate) struct RevealContext<T: Config> {
+	attestor: T::AccountId,
+	pending: InferenceOf<T>,
+	result: H256,
+	reveals: AttestationsOf<T>,
+}
+
+impl<T: Config> Pallet<T> {
+	/// The genesis hash, bound into every signed attestation payload against replay on
+	/// another chain.
+	pub fn genesis_hash() -> H256 {
+		let hash = frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero());
+		H256::from_slice(hash.as_ref())
+	}
+
+	/// The attestor account of `key`, if the key is registered and its account is an
+	/// attestor in good standing.
+	pub fn active_attestor(
+		key: &tributary_primitives::attestor::AttestorId,
+	) -> Result<T::AccountId, Error<T>> {
+		let account = KeyOwners::<T>::get(key).ok_or(Error::<T>::UnknownAttestorKey)?;
+		ensure!(T::Staking::is_attestor(&account), Error::<T>::NotAttestor);
+		Ok(account)
+	}
+
+	/// Whether reveals of `pending` are open: `Quorum` attestors committed, or the commit
+	/// window since payment has passed.
+	pub fn reveals_open(pending: &InferenceOf<T>, commitments: u32) -> bool {
+		commitments >= Quorum::<T>::get() ||
+			frame_system::Pallet::<T>::block_number() >=
+				pending.paid_at.saturating_add(T::CommitWindow::get())
+	}
+
+	/// Every check of a commitment against the current state.
+	fn check_commit(
+		commitment: &Commitment,
+		signature: &AttestorSignature,
+	) -> Result<CommitContext<T>, Error<T>> {
+		let attestor = Self::active_attestor(&commitment.key)?;
+		let pending =
+			Inferences::<T>::get(commitment.inference).ok_or(Error::<T>::UnknownInference)?;
+		let terms = T::Models::model(pending.model).ok_or(Error::<T>::UnknownModel)?;
+		ensure!(
+			attestor != pending.payer && attestor != terms.owner,
+			Error::<T>::ConflictOfInterest
+		);
+		let commitments = Commitments::<T>::get(commitment.inference);
+		ensure!(!commitments.iter().any(|(who, _)| who == &attestor), Error::<T>::AlreadySubmitted);
+		ensure!(
+			(commitments.len() as u32) < T::MaxAttestors::get(),
+			Error::<T>::TooManyAttestations
+		);
+		let message = signed_bytes(COMMIT_DOMAIN, &Self::genesis_hash(), commitment);
+		ensure!(commitment.key.verify(&message, signature), Error::<T>::BadSignature);
+		Ok(CommitContext { attestor, commitments })
+	}
+
+	/// Every check of a reveal against the current state that needs no contribution reads
+	/// (those follow in [`Self::do_reveal`]).
+	fn check_reveal(
+		reveal: &Reveal,
+		signature: &AttestorSignature,
+	) -> Result<RevealContext<T>, Error<T>> {
+		ensure!(!reveal.scores.is_empty(), Error::<T>::EmptyScores);
+		ensure!(
+			reveal.scores.len() as u32 <= T::MaxAttributedContributions::get(),
+			Error::<T>::TooManyScores
+		);
+		let attestor = Self::active_attestor(&reveal.key)?;
+		let pending = Inferences::<T>::get(reveal.inference).ok_or(Error::<T>::UnknownInference)?;
+		let commitments = Commitments::<T>::get(reveal.inference);
+		let committed = commitments
+			.iter()
+			.find(|(who, _)| who == &attestor)
+			.map(|(_, c)| *c)
+			.ok_or(Error::<T>::NoCommitment)?;
+		let reveals = Reveals::<T>::get(reveal.inference);
+		ensure!(!reveals.iter().any(|(who, _)| who == &attestor), Error::<T>::AlreadySubmitted);
+		ensure!(
+			Self::reveals_open(&pending, commitments.len() as u32),
+			Error::<T>::RevealTooEarly
+		);
+		let result =
+			result_hash(ENGINE_VERSION, reveal.inference, &pending.index_hash, &reveal.scores);
+		ensure!(
+			commitment_hash(&result, &attestor, &reveal.salt) == committed,
+			Error::<T>::CommitmentMismatch
+		);
+		let message = signed_bytes(REVEAL_DOMAIN, &Self::genesis_hash(), reveal);
+		ensure!(reveal.key.verify(&message, signature), Error::<T>::BadSignature);
+		Ok(RevealContext { attestor, pending, result, reveals })
+	}
+
+	/// A pallet error as a transaction-validity error (its index as the custom code), so
+	/// that pool rejections name the same error the dispatch would.
+	fn invalid(error: Error<T>) -> TransactionValidityError {
+		let stale = matches!(error, Error::<T>::UnknownInference | Error::<T>::AlreadySubmitted);
+		if stale {
+			return InvalidTransaction::Stale.into();
+		}
+		let index = match DispatchError::from(error) {
+			DispatchError::Module(m) => m.error[0],
+			_ => 0,
+		};
+		InvalidTransaction::Custom(index).into()
+	}
+
+	/// The pool's view of a valid attestation: one per (kind, attestor, inference), valid for
+	/// `SubmissionLongevity` blocks, gossiped to the other nodes.
+	fn valid(kind: &'static [u8], attestor: &T::AccountId, inference: InferenceId) -> ValidTransaction {
+		ValidTransaction::with_tag_prefix("tributary-attribution")
+			.priority(T::AttestationPriority::get())
+			.and_provides((kind, attestor, inference))
+			.longevity(T::SubmissionLongevity::get())
+			.propagate(true)
+			.build()
+			.unwrap_or_default()
+	}
+
+	/// Authorizes `commit_attribution`: a registered key of an attestor in good standing,
+	/// a pending inference it neither paid for nor owns the model of, no earlier commitment
+	/// of the attestor, room for one more, and a valid signature.
+	pub fn authorize_commit(
+		_source: TransactionSource,
+		commitment: &Commitment,
+		signature: &AttestorSignature,
+	) -> TransactionValidityWithRefund {
+		let context = Self::check_commit(commitment, signature).map_err(Self::invalid)?;
+		Ok((Self::valid(b"commit", &context.attestor, commitment.inference), Weight::zero()))
+	}
+
+	/// Authorizes `reveal_attribution`: the attestor's own earlier commitment matches the
+	/// result and salt, reveals are open, no earlier reveal, and a valid signature.
+	pub fn authorize_reveal(
+		_source: TransactionSource,
+		reveal: &Reveal,
+		signature: &AttestorSignature,
+	) -> TransactionValidityWithRefund {
+		let context = Self::check_reveal(reveal, signature).map_err(Self::invalid)?;
+		Ok((Self::valid(b"reveal", &context.attestor, reveal.inference), Weight::zero()))
+	}
+
+	/// Records a commitment (after re-checking it).
+	pub(crate) fn do_commit(commitment: Commitment, signature: &AttestorSignature) -> DispatchResult {
+		let CommitContext { attestor, mut commitments } =
+			Self::check_commit(&commitment, signature)?;
+		commitments
+			.try_push((attestor.clone(), commitment.commitment))
+			.map_err(|_| Error::<T>::TooManyAttestations)?;
+		Commitments::<T>::insert(commitment.inference, commitments);
+		Self::deposit_event(Event::AttributionCommitted {
+			inference: commitment.inference,
+			attestor,
+			commitment: commitment.commitment,
+		});
+		Ok(())
+	}
+
+	/// The weight of `reveal_attribution` with `scores`: by their number and the number of
+	/// runs of equal datasets among them (the distinct datasets of a valid, sorted result;
+	/// never fewer for any input).
+	pub fn reveal_weight(scores: &[(ContributionRef, sp_runtime::Perbill)]) -> Weight {
+		let runs = scores.windows(2).filter(|w| w[0].0.dataset != w[1].0.dataset).count() as u32 +
+			u32::from(!scores.is_empty());
+		T::WeightInfo::reveal_attribution(scores.len() as u32, runs)
+	}
+
+	/// Records a reveal (after re-checking it and validating the shares); settles the
+	/// inference when `Quorum` reveals agree.
+	pub(crate) fn do_reveal(reveal: Reveal, signature: &AttestorSignature) -> DispatchResult {
+		let RevealContext { attestor, pending, result, mut reveals } =
+			Self::check_reveal(&reveal, signature)?;
+		let inference = reveal.inference;
+		let terms = T::Models::model(pending.model).ok_or(Error::<T>::UnknownModel)?;
+		let allocation = Self::validate_scores(&reveal.scores, &terms)?;
+		ensure!(
+			allocation.iter().all(|(_, account, _)| account != &attestor),
+			Error::<T>::ConflictOfInterest
+		);
+		reveals
+			.try_push((attestor.clone(), result))
+			.map_err(|_| Error::<T>::TooManyAttestations)?;
+		Self::deposit_event(Event::AttributionRevealed {
+			inference,
+			attestor,
+			result_hash: result,
+		});
+		let agreeing = reveals.iter().filter(|(_, h)| *h == result).count() as u32;
+		if agreeing < Quorum::<T>::get() {
+			Reveals::<T>::insert(inference, reveals);
+			return Ok(());
+		}
+		let (winners, dissenters): (Vec<_>, Vec<_>) =
+			reveals.into_iter().partition(|(_, h)| *h == result);
+		let winners: Vec<T::AccountId> = winners.into_iter().map(|(who, _)| who).collect();
+		if !dissenters.is_empty() {
+			let fraction = T::DissentSlash::get();
+			let attestors: Vec<(T::AccountId, H256, BalanceOf<T>)> = dissenters
+				.into_iter()
+				.map(|(who, hash)| {
+					let slashed = T::Staking::slash_attestor(&who, fraction);
+					(who, hash, slashed)
+				})
+				.collect();
+			Self::deposit_event(Event::AttestorsDissented {
+				inference,
+				quorum_result: result,
+				attestors,
+			});
+		}
+		Self::pay_out(
+			inference,
+			&pending,
+			&terms,
+			&winners,
+			crate::impls::Allocation::Shares(allocation),
+		);
+		Ok(())
+	}
+}

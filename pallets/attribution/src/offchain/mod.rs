@@ -1,0 +1,301 @@
+//! The attestor's off-chain worker.
+//!
+//! On every new best block, on a node whose keystore holds the `attr` key of an active
+//! attestor (registered in [`crate::KeyOwners`], bonded in good standing):
+//!
+//! 1. exits at once if another run still holds the worker's [`StorageLock`];
+//! 2. reads at most `MaxWorkerInferences` pending inferences, grouped by the index hash each
+//!    was paid against;
+//! 3. gets each index once ([`index_store`]: PERSISTENT cache, else an HTTP GET of the
+//!    model's `index_uri` bounded by `MaxIndexBytes`, verified against the hash; failures are
+//!    logged under target `attribution` with the model, URI and reason, and retried with
+//!    back-off);
+//! 4. scores every query it has not answered with the engine's `no_std` core ([`scoring`]);
+//! 5. submits a commitment, and in a later block (once reveals are open) the reveal, as
+//!    authorized transactions signed by the `attr` key. What it committed (result and salt)
+//!    is kept in PERSISTENT storage ([`ledger`]) until the inference settles; a submission
+//!    is re-sent only after `SubmissionLongevity` blocks and only if still missing on chain.
+
+pub mod http;
+pub mod index_store;
+pub mod ledger;
+pub mod scoring;
+
+use alloc::vec::Vec;
+use frame_system::{offchain::SubmitTransaction, pallet_prelude::BlockNumberFor};
+use sp_core::H256;
+use sp_runtime::{
+	offchain::storage_lock::{BlockAndTime, StorageLock},
+	traits::Get,
+	RuntimeAppPublic, SaturatedConversion,
+};
+use tributary_primitives::{
+	attestor::AttestorId,
+	traits::ModelsInspect,
+	ModelId,
+};
+
+use crate::{
+	commitment_hash, result_hash, signed_bytes, Call, Commitment, Commitments, Config,
+	InferenceOf, Inferences, Pallet, Reveal, Reveals, COMMIT_DOMAIN, ENGINE_VERSION, REVEAL_DOMAIN,
+};
+use ledger::Attestation;
+
+/// The log target of the worker.
+pub const LOG_TARGET: &str = "attribution";
+
+const LOCK_KEY: &[u8] = b"tributary/attribution/worker-lock";
+/// A run holds the lock at most this many blocks …
+const LOCK_BLOCKS: u32 = 10;
+/// … or this many milliseconds, whichever is later.
+const LOCK_MILLIS: u64 = 60_000;
+
+/// One attestor whose key this node holds.
+pub struct LocalAttestor<AccountId> {
+	/// Its registered `attr` key.
+	pub key: AttestorId,
+	/// Its account.
+	pub account: AccountId,
+}
+
+/// The attestors whose `attr` keys this node's keystore holds, restricted to registered keys
+/// of attestors in good standing (the keystore also returns rotated keys).
+pub fn local_attestors<T: Config>() -> Vec<LocalAttestor<T::AccountId>> {
+	AttestorId::all()
+		.into_iter()
+		.filter_map(|key| Pallet::<T>::active_attestor(&key).ok().map(|account| LocalAttestor { key, account }))
+		.collect()
+}
+
+/// One run of the worker at block `now`.
+pub fn run<T: Config>(now: BlockNumberFor<T>) {
+	let attestors = local_attestors::<T>();
+	if attestors.is_empty() {
+		return;
+	}
+	let mut lock = StorageLock::<BlockAndTime<frame_system::Pallet<T>>>::with_block_and_time_deadline(
+		LOCK_KEY,
+		LOCK_BLOCKS,
+		sp_runtime::offchain::Duration::from_millis(LOCK_MILLIS),
+	);
+	let Ok(_guard) = lock.try_lock() else {
+		log::debug!(target: LOG_TARGET, "another worker run is in progress; exiting");
+		return;
+	};
+	let now: u64 = now.saturated_into();
+	let mut pending: Vec<(u64, InferenceOf<T>)> = Pallet::<T>::pending_inferences(0, T::MaxWorkerInferences::get())
+		.into_iter()
+		.filter_map(|p| Inferences::<T>::get(p.inference).map(|i| (p.inference, i)))
+		.collect();
+	ledger::forget_settled::<T>(&attestors);
+	if pending.is_empty() {
+		evict_unused::<T>(&[]);
+		return;
+	}
+	pending.sort_by(|a, b| a.1.index_hash.cmp(&b.1.index_hash).then(a.0.cmp(&b.0)));
+	let in_use: Vec<H256> = {
+		let mut v: Vec<H256> = pending.iter().map(|(_, i)| i.index_hash).collect();
+		v.dedup();
+		v
+	};
+	let mut start = 0;
+	while start < pending.len() {
+		let hash = pending[start].1.index_hash;
+		let end = pending[start..]
+			.iter()
+			.position(|(_, i)| i.index_hash != hash)
+			.map_or(pending.len(), |n| start + n);
+		attest_group::<T>(&attestors, hash, &pending[start..end], now);
+		start = end;
+	}
+	evict_unused::<T>(&in_use);
+}
+
+/// What each local attestor still has to do for one inference.
+enum Step {
+	/// Nothing: done, in flight, conflicted, or waiting for reveals to open.
+	Wait,
+	/// Score and commit.
+	Commit,
+	/// Reveal what was committed.
+	Reveal(Attestation),
+}
+
+fn step<T: Config>(
+	attestor: &LocalAttestor<T::AccountId>,
+	inference: u64,
+	pending: &InferenceOf<T>,
+	owner: Option<&T::AccountId>,
+	now: u64,
+) -> Step {
+	if attestor.account == pending.payer || owner == Some(&attestor.account) {
+		return Step::Wait;
+	}
+	let longevity = T::SubmissionLongevity::get();
+	let commitments = Commitments::<T>::get(inference);
+	let committed = commitments.iter().any(|(who, _)| who == &attestor.account);
+	let record = ledger::get(&attestor.key, inference);
+	if !committed {
+		let in_flight = record.as_ref().is_some_and(|r| now < r.commit_sent_at.saturating_add(longevity));
+		return if in_flight { Step::Wait } else { Step::Commit };
+	}
+	if Reveals::<T>::get(inference).iter().any(|(who, _)| who == &attestor.account) {
+		return Step::Wait;
+	}
+	if !Pallet::<T>::reveals_open(pending, commitments.len() as u32) {
+		return Step::Wait;
+	}
+	match record {
+		Some(r) if r.reveal_sent_at.map_or(true, |at| now >= at.saturating_add(longevity)) => Step::Reveal(r),
+		Some(_) => Step::Wait,
+		None => {
+			log::warn!(
+				target: LOG_TARGET,
+				"inference {inference}: committed on chain but this node lost the commitment's salt; cannot reveal"
+			);
+			Step::Wait
+		}
+	}
+}
+
+/// Attests the inferences paid against index `hash`: fetches the index only if some local
+/// attestor has something to commit.
+fn attest_group<T: Config>(
+	attestors: &[LocalAttestor<T::AccountId>],
+	hash: H256,
+	group: &[(u64, InferenceOf<T>)],
+	now: u64,
+) {
+	let model: ModelId = group[0].1.model;
+	let terms = T::Models::model(model);
+	let owner = terms.as_ref().map(|t| t.owner.clone());
+	let mut commits: Vec<(usize, u64)> = Vec::new();
+	for (inference, pending) in group {
+		for (a, attestor) in attestors.iter().enumerate() {
+			match step::<T>(attestor, *inference, pending, owner.as_ref(), now) {
+				Step::Wait => {}
+				Step::Commit => commits.push((a, *inference)),
+				Step::Reveal(record) => reveal::<T>(attestor, *inference, record, now),
+			}
+		}
+	}
+	if commits.is_empty() {
+		return;
+	}
+	let Some(terms) = terms else { return };
+	let bytes = match index_store::load(model, &hash, &terms.index_uri, T::MaxIndexBytes::get(), now) {
+		Ok(bytes) => bytes,
+		Err(index_store::IndexError::BackingOff { retry_at }) => {
+			log::debug!(target: LOG_TARGET, "model {model}: index {hash:?} unavailable, next try at block {retry_at}");
+			return;
+		}
+		Err(e) => {
+			log::error!(
+				target: LOG_TARGET,
+				"model {model}: cannot use index {hash:?} at {}: {}",
+				core::str::from_utf8(&terms.index_uri).unwrap_or("<non-UTF-8 URI>"),
+				describe(&e),
+			);
+			return;
+		}
+	};
+	let scorer = match scoring::Scorer::new(&bytes, &scoring::limits(T::MaxIndexBytes::get())) {
+		Ok(s) => s,
+		Err(e) => {
+			log::error!(target: LOG_TARGET, "model {model}: index {hash:?} is not usable: {e:?}");
+			return;
+		}
+	};
+	for (inference, pending) in group {
+		if !commits.iter().any(|(_, i)| i == inference) {
+			continue;
+		}
+		let scores = match scorer.result(&pending.query, T::MaxAttributedContributions::get()) {
+			Ok(s) => s,
+			Err(e) => {
+				log::warn!(target: LOG_TARGET, "inference {inference}: no result to attest: {e:?}");
+				continue;
+			}
+		};
+		for (a, _) in commits.iter().filter(|(_, i)| i == inference) {
+			commit::<T>(&attestors[*a], *inference, pending, scores.clone(), now);
+		}
+	}
+}
+
+fn describe(e: &index_store::IndexError) -> alloc::string::String {
+	use alloc::format;
+	match e {
+		index_store::IndexError::BackingOff { retry_at } => format!("backing off until block {retry_at}"),
+		index_store::IndexError::Fetch(f) => format!("fetch failed: {f}"),
+		index_store::IndexError::HashMismatch { got } => {
+			format!("the bytes served hash to {got:?}, not to the registered index hash")
+		}
+	}
+}
+
+fn commit<T: Config>(
+	attestor: &LocalAttestor<T::AccountId>,
+	inference: u64,
+	pending: &InferenceOf<T>,
+	scores: crate::Scores,
+	now: u64,
+) {
+	let salt = sp_io::offchain::random_seed();
+	let result = result_hash(ENGINE_VERSION, inference, &pending.index_hash, &scores);
+	let commitment = Commitment {
+		inference,
+		key: attestor.key.clone(),
+		commitment: commitment_hash(&result, &attestor.account, &salt),
+	};
+	// Remember the salt before anything leaves the node: a commitment without it can never
+	// be revealed.
+	ledger::put(
+		&attestor.key,
+		inference,
+		&Attestation { salt, scores, commit_sent_at: now, reveal_sent_at: None },
+	);
+	let message = signed_bytes(COMMIT_DOMAIN, &Pallet::<T>::genesis_hash(), &commitment);
+	let Some(signature) = attestor.key.sign(&message) else {
+		log::error!(target: LOG_TARGET, "the keystore cannot sign with attr key {:?}", attestor.key);
+		return;
+	};
+	submit::<T>(Call::commit_attribution { commitment, signature }, "commitment", inference);
+}
+
+fn reveal<T: Config>(
+	attestor: &LocalAttestor<T::AccountId>,
+	inference: u64,
+	mut record: Attestation,
+	now: u64,
+) {
+	let reveal =
+		Reveal { inference, key: attestor.key.clone(), salt: record.salt, scores: record.scores.clone() };
+	let message = signed_bytes(REVEAL_DOMAIN, &Pallet::<T>::genesis_hash(), &reveal);
+	let Some(signature) = attestor.key.sign(&message) else {
+		log::error!(target: LOG_TARGET, "the keystore cannot sign with attr key {:?}", attestor.key);
+		return;
+	};
+	record.reveal_sent_at = Some(now);
+	ledger::put(&attestor.key, inference, &record);
+	submit::<T>(Call::reveal_attribution { reveal, signature }, "reveal", inference);
+}
+
+fn submit<T: Config>(call: Call<T>, what: &str, inference: u64) {
+	let xt = T::create_authorized_transaction(call.into());
+	match SubmitTransaction::<T, Call<T>>::submit_transaction(xt) {
+		Ok(()) => log::info!(target: LOG_TARGET, "inference {inference}: {what} submitted"),
+		Err(()) => log::warn!(target: LOG_TARGET, "inference {inference}: the pool refused the {what}"),
+	}
+}
+
+/// Evicts cached indices that no pending inference uses and that are no longer their
+/// model's current index.
+fn evict_unused<T: Config>(in_use: &[H256]) {
+	for (hash, model) in index_store::cached_list() {
+		let current = T::Models::model(model).map(|t| t.index_hash);
+		if !in_use.contains(&hash) && current != Some(hash) {
+			index_store::evict(&hash);
+		}
+	}
+}

@@ -1,0 +1,261 @@
+//! The off-chain worker against test doubles of the node: HTTP, PERSISTENT storage, the
+//! keystore and the transaction pool.
+
+use super::*;
+use crate::{offchain::index_store, Call, Commitments, Quorum, Totals};
+use codec::Decode;
+use frame_support::{pallet_prelude::TransactionSource, traits::Authorize, traits::Hooks};
+use sp_core::{
+	offchain::{
+		testing::{OffchainState, PendingRequest, PoolState, TestOffchainExt, TestTransactionPoolExt},
+		OffchainDbExt, OffchainWorkerExt, TransactionPoolExt,
+	},
+	H256,
+};
+use sp_keystore::{testing::MemoryKeystore, Keystore, KeystoreExt};
+use std::sync::Arc;
+use parking_lot::RwLock;
+use tributary_attribution::{Family, Index, Method};
+use tributary_primitives::attestor::ATTESTOR_KEY_TYPE;
+
+const URI: &str = "http://127.0.0.1:8899/model.idx";
+
+/// A small logistic index over the mock's contributions 0:0, 0:1 and 1:0.
+fn index_bytes() -> Vec<u8> {
+	Index {
+		family: Family::Logistic,
+		method: Method::Exact,
+		features: vec!["alcohol".into(), "malic_acid".into()],
+		classes: 1,
+		n_train: 30,
+		l2: 0.01,
+		theta: vec![0.4, -0.3, 0.1],
+		projection: None,
+		contributors: vec![b"0:0".to_vec(), b"0:1".to_vec(), b"1:0".to_vec()],
+		u: vec![0.02, 0.01, 0.003, -0.05, 0.02, -0.001, 0.01, -0.03, 0.004],
+		examples: None,
+	}
+	.encode()
+}
+
+/// What the engine itself says the shares are (the command line's numbers).
+fn engine_shares(bytes: &[u8]) -> Scores {
+	let index = Index::decode(bytes).unwrap();
+	let mut shares: Scores = index
+		.attribute(&query(), MAX_SCORES as usize)
+		.unwrap()
+		.into_iter()
+		.map(|(i, ppb)| {
+			let (d, k) = tributary_attribution::parse_contribution_id(&index.contributors[i as usize])
+				.unwrap();
+			(c(d, k), Perbill::from_parts(ppb))
+		})
+		.collect();
+	shares.sort_by_key(|(c, _)| *c);
+	shares
+}
+
+struct Node {
+	ext: sp_io::TestExternalities,
+	offchain: Arc<RwLock<OffchainState>>,
+	pool: Arc<RwLock<PoolState>>,
+}
+
+/// Test externalities with the off-chain doubles and a keystore holding `attestors`' keys.
+fn node(attestors: &[AccountId]) -> Node {
+	let mut ext = new_test_ext();
+	let (offchain, offchain_state) = TestOffchainExt::new();
+	let (pool, pool_state) = TestTransactionPoolExt::new();
+	let keystore = MemoryKeystore::new();
+	for who in attestors {
+		keystore.sr25519_generate_new(ATTESTOR_KEY_TYPE, Some(&attestor_seed(*who))).unwrap();
+	}
+	ext.register_extension(OffchainDbExt::new(offchain.clone()));
+	ext.register_extension(OffchainWorkerExt::new(offchain));
+	ext.register_extension(TransactionPoolExt::new(pool));
+	ext.register_extension(KeystoreExt::new(keystore));
+	Node { ext, offchain: offchain_state, pool: pool_state }
+}
+
+fn serve(state: &Arc<RwLock<OffchainState>>, body: Vec<u8>) {
+	state.write().expect_request(PendingRequest {
+		method: "GET".into(),
+		uri: URI.into(),
+		response_headers: vec![("content-length".into(), body.len().to_string())],
+		response: Some(body),
+		sent: true,
+		..Default::default()
+	});
+}
+
+/// Takes the pool's transactions, checks each is authorized, and dispatches it.
+fn include(pool: &Arc<RwLock<PoolState>>) -> Vec<Call<Test>> {
+	let txs: Vec<Vec<u8>> = std::mem::take(&mut pool.write().transactions);
+	txs.into_iter()
+		.map(|bytes| {
+			let xt = Extrinsic::decode(&mut &bytes[..]).unwrap();
+			let RuntimeCall::Attribution(call) = xt.function else { panic!("not ours") };
+			call.authorize(TransactionSource::Local).expect("authorized call").expect("valid");
+			match call.clone() {
+				Call::commit_attribution { commitment, signature } => {
+					assert_ok!(Attribution::commit_attribution(authorized(), commitment, signature));
+				}
+				Call::reveal_attribution { reveal, signature } => {
+					assert_ok!(Attribution::reveal_attribution(authorized(), reveal, signature));
+				}
+				other => panic!("unexpected call {other:?}"),
+			}
+			call
+		})
+		.collect()
+}
+
+fn next_block() -> u64 {
+	let n = System::block_number() + 1;
+	run_to_block(n);
+	n
+}
+
+#[test]
+fn the_worker_commits_then_reveals_what_the_engine_computes() {
+	let Node { mut ext, offchain, pool } = node(&[ATT1, ATT2]);
+	ext.execute_with(|| {
+		let bytes = index_bytes();
+		let hash = H256(sp_io::hashing::blake2_256(&bytes));
+		MockModels::set_index_at(0, hash, URI.as_bytes());
+		let id = settle(0);
+		serve(&offchain, bytes.clone());
+		// Block 1: both local attestors commit; the index is fetched once for both.
+		Attribution::offchain_worker(1);
+		let calls = include(&pool);
+		assert_eq!(calls.len(), 2);
+		assert!(calls.iter().all(|c| matches!(c, Call::commit_attribution { .. })));
+		assert_eq!(Commitments::<Test>::get(id).len(), 2);
+		// Block 2: reveals, from the cache (an unexpected HTTP request would fail the test).
+		let n = next_block();
+		Attribution::offchain_worker(n);
+		let calls = include(&pool);
+		assert_eq!(calls.len(), 2);
+		assert!(!Inferences::<Test>::contains_key(id), "settled by the quorum");
+		assert_eq!(Totals::<Test>::get().settled_without_attribution, 0);
+		// The shares paid are the engine's, to the part per billion.
+		let Call::reveal_attribution { reveal, .. } = &calls[0] else { panic!() };
+		assert_eq!(reveal.scores, engine_shares(&bytes));
+		let contributors_part = 665u64;
+		let expected: Vec<(AccountId, Balance)> = engine_shares(&bytes)
+			.iter()
+			.map(|(contribution, share)| {
+				let account = match (contribution.dataset, contribution.contribution) {
+					(0, 0) => C1,
+					(0, 1) => C2,
+					_ => C3,
+				};
+				(account, share.mul_floor(contributors_part))
+			})
+			.collect();
+		for (account, amount) in expected {
+			assert_eq!(unclaimed(account), amount);
+		}
+		// Later runs have nothing to do and evict nothing still in use.
+		let n = next_block();
+		Attribution::offchain_worker(n);
+		assert!(pool.read().transactions.is_empty());
+		assert_eq!(index_store::cached_list(), vec![(hash, 0)]);
+	});
+}
+
+#[test]
+fn an_index_that_does_not_match_its_hash_is_never_attested_and_backs_off() {
+	let Node { mut ext, offchain, pool } = node(&[ATT1]);
+	ext.execute_with(|| {
+		let bytes = index_bytes();
+		let hash = H256(sp_io::hashing::blake2_256(&bytes));
+		MockModels::set_index_at(0, hash, URI.as_bytes());
+		settle(0);
+		let mut swapped = bytes.clone();
+		swapped[100] ^= 1;
+		serve(&offchain, swapped);
+		Attribution::offchain_worker(1);
+		assert!(pool.read().transactions.is_empty(), "nothing attested on a wrong index");
+		assert!(index_store::cached_list().is_empty());
+		// Block 2 is inside the back-off (2 blocks after the first failure): no request.
+		run_to_block(2);
+		Attribution::offchain_worker(2);
+		assert!(pool.read().transactions.is_empty());
+		// Block 3: the next try, now with the right bytes.
+		run_to_block(3);
+		serve(&offchain, bytes);
+		Attribution::offchain_worker(3);
+		assert_eq!(pool.read().transactions.len(), 1);
+	});
+}
+
+#[test]
+fn an_index_above_the_size_bound_is_not_downloaded() {
+	let Node { mut ext, offchain, pool } = node(&[ATT1]);
+	ext.execute_with(|| {
+		MockModels::set_index_at(0, H256::repeat_byte(7), URI.as_bytes());
+		settle(0);
+		// MaxIndexBytes is 1 MiB in the mock.
+		offchain.write().expect_request(PendingRequest {
+			method: "GET".into(),
+			uri: URI.into(),
+			response_headers: vec![("content-length".into(), (2u32 << 20).to_string())],
+			response: Some(vec![]),
+			sent: true,
+			..Default::default()
+		});
+		Attribution::offchain_worker(1);
+		assert!(pool.read().transactions.is_empty());
+	});
+}
+
+#[test]
+fn the_worker_only_acts_for_registered_active_attestors_without_conflicts() {
+	// A node holding an unregistered key, and one whose attestor unbonded.
+	let Node { mut ext, pool, .. } = node(&[99, ATT3]);
+	ext.execute_with(|| {
+		MockStaking::unbond(ATT3);
+		settle(0);
+		Attribution::offchain_worker(1);
+		assert!(pool.read().transactions.is_empty());
+	});
+	// The model's owner never attests its own model's inferences (no request is made).
+	let Node { mut ext, pool, .. } = node(&[OWNER]);
+	ext.execute_with(|| {
+		assert_ok!(Attribution::register_attestor_key(RuntimeOrigin::root(), OWNER, attestor_key(OWNER)));
+		MockStaking::bond(OWNER);
+		settle(0);
+		Attribution::offchain_worker(1);
+		assert!(pool.read().transactions.is_empty());
+	});
+}
+
+#[test]
+fn a_commitment_is_resent_only_after_its_longevity() {
+	let Node { mut ext, offchain, pool } = node(&[ATT1]);
+	ext.execute_with(|| {
+		Quorum::<Test>::put(1);
+		let bytes = index_bytes();
+		MockModels::set_index_at(0, H256(sp_io::hashing::blake2_256(&bytes)), URI.as_bytes());
+		let id = settle(0);
+		serve(&offchain, bytes);
+		Attribution::offchain_worker(1);
+		// The commitment is dropped by the pool (never included).
+		assert_eq!(std::mem::take(&mut pool.write().transactions).len(), 1);
+		for n in 2..1 + LONGEVITY {
+			run_to_block(n);
+			Attribution::offchain_worker(n);
+			assert!(pool.read().transactions.is_empty(), "block {n}: still in flight");
+		}
+		run_to_block(1 + LONGEVITY);
+		Attribution::offchain_worker(1 + LONGEVITY);
+		let calls = include(&pool);
+		assert!(matches!(calls[..], [Call::commit_attribution { .. }]));
+		// Quorum 1: the reveal follows in the next block and settles.
+		let n = next_block();
+		Attribution::offchain_worker(n);
+		include(&pool);
+		assert!(!Inferences::<Test>::contains_key(id));
+	});
+}
