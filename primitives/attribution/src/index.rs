@@ -586,13 +586,16 @@ pub(crate) fn query_vector(
 /// | `max_contributions` | 131 072 | `G`: ids, scores (8 B each) and the shares sort |
 /// | `max_examples` | 2²² | `N` per-example rows (validated, not scored on chain) |
 /// | `max_score_work` | 8·10⁶ | `G·k` multiply-adds per query: ≈ 11 ms in wasm |
-/// | `max_projection_work` | 32·10⁶ | `k·p` additions per query (projected only): ≈ 45 ms in wasm |
+/// | `max_projection_work` | 32·10⁶ | `k·p` additions per query (projected only): ≈ 48 ms in wasm |
 /// | `allow_projection_above_dim` | `false` | `k > p` is rejected |
 ///
-/// Times are from the measurements in the crate's README (wasmtime, 2-core EPYC):
-/// ≈ 1.4 ns per multiply-add of the scoring kernel and per addition of the projection; a
-/// query at both limits takes ≈ 60 ms. With `max_score_work` the copying
-/// [`Index::decode_with_limits`] allocates at most 32 MB for `u` (one allocation).
+/// Times are measured by `scripts/bench/wasm-query.sh` (wasmtime 36, 2-core EPYC; crate
+/// README, "Zero-copy view"): ≈ 1.4 ns per multiply-add of the scoring kernel and ≈ 1.5 ns
+/// per addition of the projection, so a query at both limits (G = 15 625, k = 512,
+/// p = 62 500) takes ≈ 60 ms in wasm (46 ms native). Parsing such a 31.7 MiB index takes
+/// ≈ 290 ms in wasm, almost all of it the blake2-256 checksum: parse once, keep the view.
+/// With `max_score_work` the copying [`Index::decode_with_limits`] allocates at most 32 MB
+/// for `u` (one allocation); [`crate::IndexView::parse`] allocates no `G·k` buffer at all.
 ///
 /// [`WorkLimits::UNLIMITED`] (used by [`Index::decode`], i.e. the command line) checks
 /// nothing beyond the format itself and accepts `k > p` (the builder's default

@@ -31,7 +31,8 @@ pub fn scale(k: usize) -> f64 {
 	1.0 / libm::sqrt(k as f64)
 }
 
-/// `out = P g` for the projection `(seed, k)`; `out.len() == k`. Cost: `k·p` additions.
+/// `out = P g` for the projection `(seed, k)`; `out.len() == k`. Cost: `k·p` additions:
+/// row `j` is `(Σ_l ±g_l)·(1/√k)`, the signed terms added in increasing `l`.
 pub fn project(seed: u64, g: &[f64], out: &mut [f64]) {
 	let s = scale(out.len());
 	let mut rng = SplitMix64(seed);
@@ -40,11 +41,10 @@ pub fn project(seed: u64, g: &[f64], out: &mut [f64]) {
 		for chunk in g.chunks(64) {
 			let bits = rng.next_u64();
 			for (l, &v) in chunk.iter().enumerate() {
-				if (bits >> l) & 1 == 1 {
-					acc += v;
-				} else {
-					acc -= v;
-				}
+				// `acc - v` is `acc + (−v)` exactly (IEEE 754), and −v is v with its sign bit
+				// flipped: a clear bit flips it. Branch-free: the bits are random.
+				let flip = (!(bits >> l) & 1) << 63;
+				acc += f64::from_bits(v.to_bits() ^ flip);
 			}
 		}
 		*o = acc * s;
@@ -68,4 +68,46 @@ pub fn matrix(seed: u64, k: usize, p: usize) -> Vec<f64> {
 		}
 	}
 	m
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	/// The original form (`acc += v` or `acc -= v` on a branch) gives the same bits.
+	#[test]
+	fn branch_free_projection_matches_add_or_subtract() {
+		let mut r = SplitMix64(1);
+		for round in 0..200 {
+			let p = 1 + (r.next_u64() % 300) as usize;
+			let k = 1 + (r.next_u64() % 40) as usize;
+			let g: Vec<f64> = (0..p)
+				.map(|i| match (round + i) % 7 {
+					0 => 0.0,
+					1 => -0.0,
+					2 => (r.next_f64() - 0.5) * 1e300,
+					_ => (r.next_f64() - 0.5) * 10.0,
+				})
+				.collect();
+			let seed = r.next_u64();
+			let mut out = alloc::vec![0.0; k];
+			project(seed, &g, &mut out);
+			let s = scale(k);
+			let mut rng = SplitMix64(seed);
+			for o in &out {
+				let mut acc = 0.0;
+				for chunk in g.chunks(64) {
+					let bits = rng.next_u64();
+					for (l, &v) in chunk.iter().enumerate() {
+						if (bits >> l) & 1 == 1 {
+							acc += v;
+						} else {
+							acc -= v;
+						}
+					}
+				}
+				assert_eq!(o.to_bits(), (acc * s).to_bits());
+			}
+		}
+	}
 }

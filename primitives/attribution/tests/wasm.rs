@@ -49,11 +49,18 @@ impl Probe {
 		p
 	}
 	fn attribute(&mut self, index: &[u8], query: &[u8], max: usize) -> Vec<u8> {
+		self.call("attribute", index, query, max)
+	}
+	/// The same through the zero-copy view (`IndexView::parse` with the on-chain limits).
+	fn view_attribute(&mut self, index: &[u8], query: &[u8], max: usize) -> Vec<u8> {
+		self.call("view_attribute", index, query, max)
+	}
+	fn call(&mut self, name: &str, index: &[u8], query: &[u8], max: usize) -> Vec<u8> {
 		let ip = self.put(index);
 		let qp = self.put(query);
 		let f = self
 			.instance
-			.get_typed_func::<(i32, i32, i32, i32, i32), i32>(&self.store, "attribute")
+			.get_typed_func::<(i32, i32, i32, i32, i32), i32>(&self.store, name)
 			.unwrap();
 		let n = f
 			.call(&mut self.store, (ip, index.len() as i32, qp, query.len() as i32, max as i32))
@@ -96,6 +103,8 @@ fn native_and_wasm_give_identical_bytes() {
 			let w = probe.attribute(&index, &q, max);
 			assert_ne!(n[0], 0xff, "{}", String::from_utf8_lossy(&n));
 			assert_eq!(n, w, "{method:?}: native and wasm differ");
+			let v = probe.view_attribute(&index, &q, max);
+			assert_eq!(n, v, "{method:?}: native decode and wasm view differ");
 		}
 	}
 	// Errors agree too.
@@ -103,4 +112,6 @@ fn native_and_wasm_give_identical_bytes() {
 	let bad = b"alcohol\n1\n".to_vec();
 	assert_eq!(native(&index, &bad, 3), probe.attribute(&index, &bad, 3));
 	assert_eq!(native(&index[..100], &bad, 3), probe.attribute(&index[..100], &bad, 3));
+	assert_eq!(native(&index, &bad, 3), probe.view_attribute(&index, &bad, 3));
+	assert_eq!(native(&index[..100], &bad, 3), probe.view_attribute(&index[..100], &bad, 3));
 }

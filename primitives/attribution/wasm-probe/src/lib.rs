@@ -23,6 +23,7 @@ static mut NEXT: usize = 0;
 static mut LIVE: usize = 0;
 static mut PEAK: usize = 0;
 static mut LARGEST: usize = 0;
+static mut BASE: usize = 0;
 
 unsafe impl GlobalAlloc for Bump {
 	unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
@@ -159,19 +160,20 @@ pub unsafe extern "C" fn attribute_loaded(qp: *const u8, ql: usize, max: usize) 
 	n
 }
 
-/// Resets the allocation statistics (the peak restarts from the bytes live now).
+/// Resets the allocation statistics: the peak is counted above the bytes live now.
 #[no_mangle]
 pub extern "C" fn alloc_reset() {
 	unsafe {
+		BASE = LIVE;
 		PEAK = LIVE;
 		LARGEST = 0;
 	}
 }
 
-/// Peak live bytes since `alloc_reset`.
+/// Peak live bytes since `alloc_reset`, above those live at the reset.
 #[no_mangle]
 pub extern "C" fn alloc_peak() -> usize {
-	unsafe { PEAK }
+	unsafe { PEAK - BASE }
 }
 
 /// Largest single allocation since `alloc_reset`.

@@ -212,4 +212,40 @@ fn main() {
 	row("wasm under wasmtime 36, (a) decode", tw_decode_only, tw_decode, wa_peak, wa_largest);
 	row("wasm under wasmtime 36, (b) view", tw_parse_only, tw_view, wb_peak, wb_largest);
 	println!("(identical attestation bytes in all four: {} bytes per query)", a[0].len());
+
+	// An index at the on-chain limits: G·k = 8·10⁶ (G = 15 625, k = 512) and k·p = 32·10⁶
+	// (p = 62 500): one query through the view.
+	let (big, query) = tributary_attribution::fixture::projected_index(62_499, 15_625, 512);
+	let big = big.encode();
+	drop(queries);
+	let view = IndexView::parse(&big, &limits).expect("the limits admit this index");
+	let native = view.attestation(&query, MAX).unwrap();
+	let t_native = best_of(5, || view.attestation(&query, MAX).unwrap().len());
+	let mut probe = Probe::new(&wasm);
+	let ip = probe.put(&big);
+	let qp = probe.put(&query);
+	probe.unload_and_reset();
+	assert_eq!(probe.run(true, ip, &[qp]), native, "wasm view result differs from native");
+	let t_wasm = best_of(5, || {
+		probe.unload_and_reset();
+		probe.run(true, ip, &[qp]).len()
+	});
+	let t_wasm_parse = best_of(5, || {
+		probe.unload_and_reset();
+		probe.run(true, ip, &[]).len()
+	});
+	println!();
+	println!(
+		"index at the on-chain limits: G = 15 625, k = 512, p = 62 500 ({:.2} MiB), one query",
+		mib(big.len())
+	);
+	println!("| | view parse | parse + 1 query |");
+	println!("|---|---|---|");
+	let t_native_parse = best_of(5, || IndexView::parse(&big, &limits).unwrap().k());
+	println!(
+		"| native | {:.2} ms | {:.2} ms |",
+		t_native_parse * 1e3,
+		(t_native_parse + t_native) * 1e3
+	);
+	println!("| wasm under wasmtime 36 | {:.2} ms | {:.2} ms |", t_wasm_parse * 1e3, t_wasm * 1e3);
 }
