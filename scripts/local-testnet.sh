@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Starts the 4-validator `local` network (Alice, Bob, Charlie, Dave) on loopback.
+# Starts the 4-validator `local` network (Alice, Bob, Charlie, Dave) on loopback; all four
+# attest (their `attr` keys come from the dev seeds), quorum 3 of 4 (genesis preset).
 # RPC: Alice ws://127.0.0.1:9944, Bob 9945, Charlie 9946, Dave 9947. Logs in $BASE/<name>.log.
 # Stop with Ctrl-C (all four nodes stop).
 set -euo pipefail

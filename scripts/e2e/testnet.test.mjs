@@ -144,7 +144,7 @@ test('quorum 3 of 4 attributes, outvotes a dishonest attestor and survives a val
     assert.ok(admitted.ok && findEvent(admitted, 'attribution', 'AttestorKeySet'), admitted.error);
   }
   // A second model whose index is served slowly, so the rogue gets its reveal in first.
-  const slowIndex = await trainModel(dir, trainingPaths, { l2: 0.02, name: 'slow.idx' });
+  const slowIndex = await trainModel(dir, trainingPaths, { l2: 0.2, name: 'slow.idx' });
   const slow = await serveFiles({ '/slow.idx': slowIndex.bytes }, { delayMs: 20000 });
   servers.push(slow);
   const slowModel = await registerModel(api, owner, {

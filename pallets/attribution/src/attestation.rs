@@ -5,8 +5,10 @@
 //! [`Pallet::authorize_commit`] / [`Pallet::authorize_reveal`] instead of a signature check,
 //! fee and nonce. They are cheap and bounded (a handful of storage reads, one sr25519
 //! verification) and reject anything the dispatch would reject for the same state, so an
-//! invalid submission never reaches a block. The dispatchables run the same checks again:
-//! the state may have changed between the pool and the block.
+//! invalid submission never reaches a block. The dispatchables run the same state checks
+//! again (the state may have changed between the pool and the block); the signature is not
+//! verified twice: `AuthorizeCall` runs the authorization again when the transaction is
+//! applied, right before the dispatch, and the `Authorized` origin exists only after it passed.
 
 use alloc::vec::Vec;
 use frame_support::{
@@ -77,9 +79,9 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Every check of a commitment against the current state.
-	fn check_commit(
+	pub(crate) fn check_commit(
 		commitment: &Commitment,
-		signature: &AttestorSignature,
+		signature: Option<&AttestorSignature>,
 	) -> Result<CommitContext<T>, Error<T>> {
 		let attestor = Self::active_attestor(&commitment.key)?;
 		let pending =
@@ -95,16 +97,18 @@ impl<T: Config> Pallet<T> {
 			(commitments.len() as u32) < T::MaxAttestors::get(),
 			Error::<T>::TooManyAttestations
 		);
-		let message = signed_bytes(COMMIT_DOMAIN, &Self::genesis_hash(), commitment);
-		ensure!(commitment.key.verify(&message, signature), Error::<T>::BadSignature);
+		if let Some(signature) = signature {
+			let message = signed_bytes(COMMIT_DOMAIN, &Self::genesis_hash(), commitment);
+			ensure!(commitment.key.verify(&message, signature), Error::<T>::BadSignature);
+		}
 		Ok(CommitContext { attestor, commitments })
 	}
 
 	/// Every check of a reveal against the current state that needs no contribution reads
 	/// (those follow in [`Self::do_reveal`]).
-	fn check_reveal(
+	pub(crate) fn check_reveal(
 		reveal: &Reveal,
-		signature: &AttestorSignature,
+		signature: Option<&AttestorSignature>,
 	) -> Result<RevealContext<T>, Error<T>> {
 		ensure!(!reveal.scores.is_empty(), Error::<T>::EmptyScores);
 		ensure!(
@@ -131,8 +135,10 @@ impl<T: Config> Pallet<T> {
 			commitment_hash(&result, &attestor, &reveal.salt) == committed,
 			Error::<T>::CommitmentMismatch
 		);
-		let message = signed_bytes(REVEAL_DOMAIN, &Self::genesis_hash(), reveal);
-		ensure!(reveal.key.verify(&message, signature), Error::<T>::BadSignature);
+		if let Some(signature) = signature {
+			let message = signed_bytes(REVEAL_DOMAIN, &Self::genesis_hash(), reveal);
+			ensure!(reveal.key.verify(&message, signature), Error::<T>::BadSignature);
+		}
 		Ok(RevealContext { attestor, pending, result, reveals })
 	}
 
@@ -170,7 +176,7 @@ impl<T: Config> Pallet<T> {
 		commitment: &Commitment,
 		signature: &AttestorSignature,
 	) -> TransactionValidityWithRefund {
-		let context = Self::check_commit(commitment, signature).map_err(Self::invalid)?;
+		let context = Self::check_commit(commitment, Some(signature)).map_err(Self::invalid)?;
 		Ok((Self::valid(b"commit", &context.attestor, commitment.inference), Weight::zero()))
 	}
 
@@ -181,14 +187,13 @@ impl<T: Config> Pallet<T> {
 		reveal: &Reveal,
 		signature: &AttestorSignature,
 	) -> TransactionValidityWithRefund {
-		let context = Self::check_reveal(reveal, signature).map_err(Self::invalid)?;
+		let context = Self::check_reveal(reveal, Some(signature)).map_err(Self::invalid)?;
 		Ok((Self::valid(b"reveal", &context.attestor, reveal.inference), Weight::zero()))
 	}
 
-	/// Records a commitment (after re-checking it).
-	pub(crate) fn do_commit(commitment: Commitment, signature: &AttestorSignature) -> DispatchResult {
-		let CommitContext { attestor, mut commitments } =
-			Self::check_commit(&commitment, signature)?;
+	/// Records an authorized commitment (after re-checking the state).
+	pub(crate) fn do_commit(commitment: Commitment) -> DispatchResult {
+		let CommitContext { attestor, mut commitments } = Self::check_commit(&commitment, None)?;
 		commitments
 			.try_push((attestor.clone(), commitment.commitment))
 			.map_err(|_| Error::<T>::TooManyAttestations)?;
@@ -210,11 +215,11 @@ impl<T: Config> Pallet<T> {
 		T::WeightInfo::reveal_attribution(scores.len() as u32, runs)
 	}
 
-	/// Records a reveal (after re-checking it and validating the shares); settles the
-	/// inference when `Quorum` reveals agree.
-	pub(crate) fn do_reveal(reveal: Reveal, signature: &AttestorSignature) -> DispatchResult {
+	/// Records an authorized reveal (after re-checking the state and validating the shares);
+	/// settles the inference when `Quorum` reveals agree.
+	pub(crate) fn do_reveal(reveal: Reveal) -> DispatchResult {
 		let RevealContext { attestor, pending, result, mut reveals } =
-			Self::check_reveal(&reveal, signature)?;
+			Self::check_reveal(&reveal, None)?;
 		let inference = reveal.inference;
 		let terms = T::Models::model(pending.model).ok_or(Error::<T>::UnknownModel)?;
 		let allocation = Self::validate_scores(&reveal.scores, &terms)?;

@@ -195,7 +195,8 @@ mod benchmarks {
 		prior_attestations::<T>(inference, &scores, true);
 		let (who, key) = attestor::<T>(0);
 		let (commitment, signature) = signed_commitment::<T>(&who, &key, inference, &scores);
-		Attribution::<T>::do_commit(commitment, &signature).expect("commits");
+		Attribution::<T>::do_commit(commitment).expect("commits");
+		let _ = signature;
 		let (reveal, signature) = signed_reveal::<T>(&key, inference, &scores);
 
 		#[extrinsic_call]
@@ -218,7 +219,8 @@ mod benchmarks {
 		prior_attestations::<T>(inference, &scores, true);
 		let (who, key) = attestor::<T>(0);
 		let (commitment, signature) = signed_commitment::<T>(&who, &key, inference, &scores);
-		Attribution::<T>::do_commit(commitment, &signature).expect("commits");
+		Attribution::<T>::do_commit(commitment).expect("commits");
+		let _ = signature;
 		let (reveal, signature) = signed_reveal::<T>(&key, inference, &scores);
 		let call = Call::<T>::reveal_attribution { reveal, signature };
 

@@ -4,6 +4,7 @@ use alloc::vec::Vec;
 use frame_support::{
 	ensure,
 	pallet_prelude::DispatchResult,
+	storage::{with_transaction, TransactionOutcome},
 	traits::{fungible::Mutate, tokens::Preservation, Get},
 };
 use frame_system::pallet_prelude::BlockNumberFor;
@@ -19,7 +20,7 @@ use tributary_primitives::{
 #[cfg(any(feature = "try-runtime", test))]
 use crate::{AttestorKeys, KeyOwners, Quorum};
 use crate::{
-	BalanceOf, Commitments, Config, ContributorEarnings, DatasetRevenue, Developers, Error, Event,
+	BalanceOf, Commitments, ProtocolArrears, Config, ContributorEarnings, DatasetRevenue, Developers, Error, Event,
 	ExpiryCursor, Inference, InferenceOf, Inferences, ModelRevenue, NextInferenceId, Pallet,
 	Payout, PendingInference, QueryOf, Reveals, Totals, WeightInfo,
 };
@@ -212,9 +213,11 @@ impl<T: Config> Pallet<T> {
 		}
 		let protocol = T::ProtocolAccount::get();
 		if T::Currency::transfer(&escrow, &protocol, amount, Preservation::Preserve).is_err() {
+			// Kept in the escrow and accounted for, so the escrow's balance stays explained.
+			ProtocolArrears::<T>::mutate(|a| *a = a.saturating_add(amount));
 			log::error!(
 				target: "runtime::attribution",
-				"payout of {:?} could not be made to the protocol account",
+				"payout of {:?} could not be made to the protocol account; kept as arrears",
 				amount
 			);
 		}
@@ -267,14 +270,27 @@ impl<T: Config> Pallet<T> {
 			.saturating_sub(contributors_part);
 		to_protocol_account = to_protocol_account.saturating_add(dust);
 
-		// Stakers: an O(1) credit to the model's pool; without stake the owner takes it.
+		// Stakers: an O(1) credit to the model's pool, made only together with the transfer
+		// of the funds to the reward account (one storage transaction: if the transfer fails,
+		// the credit is undone); without stake, or if the funds cannot move, the owner takes it.
 		if !stakers_part.is_zero() {
-			match T::Staking::reward_stakers(StakeTarget::Model(pending.model), stakers_part) {
-				Ok(()) => {
-					if Self::pay(&T::Staking::reward_account(), stakers_part) {
-						payout.to_stakers = stakers_part;
-					}
+			let target = StakeTarget::Model(pending.model);
+			let credited = with_transaction(|| {
+				if let Err(amount) = T::Staking::reward_stakers(target, stakers_part) {
+					return TransactionOutcome::Rollback(Err::<(), _>(amount));
 				}
+				match T::Currency::transfer(
+					&Self::escrow_account(),
+					&T::Staking::reward_account(),
+					stakers_part,
+					Preservation::Preserve,
+				) {
+					Ok(_) => TransactionOutcome::Commit(Ok(())),
+					Err(_) => TransactionOutcome::Rollback(Err(stakers_part)),
+				}
+			});
+			match credited {
+				Ok(()) => payout.to_stakers = stakers_part,
 				Err(amount) => owner_part = owner_part.saturating_add(amount),
 			}
 		}
@@ -423,8 +439,9 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Checks the pallet's invariants:
-	/// - the escrow holds at least the fees of all pending inferences plus all unclaimed
-	///   earnings;
+	/// - the escrow holds exactly its existential deposit, the fees of all pending inferences,
+	///   all unclaimed earnings and the protocol's arrears (a transfer into the escrow from
+	///   outside, which nothing in the runtime makes, would be reported here);
 	/// - pending inference ids lie between `ExpiryCursor` and `NextInferenceId`;
 	/// - attestations exist only for pending inferences;
 	/// - `paying_developers` counts exactly the `Developers` entries, `earning_contributors`
@@ -449,9 +466,12 @@ impl<T: Config> Pallet<T> {
 			}
 			owed = owed.saturating_add(earnings.unclaimed);
 		}
+		owed = owed
+			.saturating_add(ProtocolArrears::<T>::get())
+			.saturating_add(T::Currency::minimum_balance());
 		ensure!(
-			T::Currency::balance(&Self::escrow_account()) >= owed,
-			"escrow holds less than the pending fees and unclaimed earnings"
+			T::Currency::balance(&Self::escrow_account()) == owed,
+			"escrow differs from ED + pending fees + unclaimed earnings + arrears"
 		);
 		ensure!(earners == Totals::<T>::get().earning_contributors, "earning contributor count");
 		for (id, _) in Commitments::<T>::iter() {

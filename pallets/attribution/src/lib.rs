@@ -293,6 +293,11 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Developers<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, ()>;
 
+	/// Payouts to the protocol account that could not be transferred and stay in the escrow
+	/// (the protocol account exists from genesis, so this stays zero unless it was reaped).
+	#[pallet::storage]
+	pub type ProtocolArrears<T: Config> = StorageValue<_, BalanceOf<T>, ValueQuery>;
+
 	/// Lifetime totals of the economy.
 	#[pallet::storage]
 	pub type Totals<T: Config> = StorageValue<_, EconomyTotals<BalanceOf<T>>, ValueQuery>;
@@ -601,7 +606,8 @@ pub mod pallet {
 			signature: AttestorSignature,
 		) -> DispatchResult {
 			frame_system::ensure_authorized(origin)?;
-			Self::do_commit(commitment, &signature)
+			let _ = signature; // verified by the authorization
+			Self::do_commit(commitment)
 		}
 
 		/// An attestor's reveal of the result it committed to: the shares (strictly
@@ -624,7 +630,8 @@ pub mod pallet {
 			signature: AttestorSignature,
 		) -> DispatchResult {
 			frame_system::ensure_authorized(origin)?;
-			Self::do_reveal(reveal, &signature)
+			let _ = signature; // verified by the authorization
+			Self::do_reveal(reveal)
 		}
 
 		/// Set how many agreeing reveals settle an inference (root; 1 ≤ `quorum` ≤

@@ -86,7 +86,7 @@ export function serveFiles(routes, { delayMs = 0 } = {}) {
  * Trains the softmax model on the training files into `dir/name`; resolves with the index
  * path, its bytes and its blake2-256 hash (as the CLI prints it).
  */
-export async function trainModel(dir, trainingPaths, { l2 = 0.01, name = 'model.idx' } = {}) {
+export async function trainModel(dir, trainingPaths, { l2 = 0.1, name = 'model.idx' } = {}) {
   const index = join(dir, name);
   const args = ['attribution', 'train'];
   for (const p of trainingPaths) args.push('--data', p);

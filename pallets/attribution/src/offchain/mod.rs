@@ -83,6 +83,7 @@ pub fn run<T: Config>(now: BlockNumberFor<T>) {
 		return;
 	};
 	let now: u64 = now.saturated_into();
+	let started = sp_io::offchain::timestamp();
 	let mut pending: Vec<(u64, InferenceOf<T>)> = Pallet::<T>::pending_inferences(0, T::MaxWorkerInferences::get())
 		.into_iter()
 		.filter_map(|p| Inferences::<T>::get(p.inference).map(|i| (p.inference, i)))
@@ -109,6 +110,12 @@ pub fn run<T: Config>(now: BlockNumberFor<T>) {
 		start = end;
 	}
 	evict_unused::<T>(&in_use);
+	let took = sp_io::offchain::timestamp().diff(&started).millis();
+	log::info!(
+		target: LOG_TARGET,
+		"worker run at block {now}: {} pending inferences looked at in {took} ms",
+		pending.len()
+	);
 }
 
 /// What each local attestor still has to do for one inference.

@@ -47,7 +47,7 @@ fn commitments_reject_bad_input_without_changes() {
 			&signed_bytes(COMMIT_DOMAIN, &Attribution::genesis_hash(), &commitment),
 		);
 		assert_fails_unchanged!(
-			Attribution::commit_attribution(authorized(), commitment, signature),
+			submit_commit(commitment, signature),
 			Error::<Test>::UnknownAttestorKey
 		);
 		// A registered key whose account is no longer in good standing.
@@ -58,7 +58,7 @@ fn commitments_reject_bad_input_without_changes() {
 		let (commitment, _) = signed_commitment(ATT1, id, &half_half());
 		let (_, wrong) = signed_commitment(ATT2, id, &half_half());
 		assert_fails_unchanged!(
-			Attribution::commit_attribution(authorized(), commitment, wrong),
+			submit_commit(commitment, wrong),
 			Error::<Test>::BadSignature
 		);
 		// A signature over a reveal payload is not one over a commitment (domain tags).
@@ -68,7 +68,7 @@ fn commitments_reject_bad_input_without_changes() {
 			&signed_bytes(crate::REVEAL_DOMAIN, &Attribution::genesis_hash(), &commitment),
 		);
 		assert_fails_unchanged!(
-			Attribution::commit_attribution(authorized(), commitment, replayed),
+			submit_commit(commitment, replayed),
 			Error::<Test>::BadSignature
 		);
 		// Only through the authorized path.
@@ -190,13 +190,13 @@ fn reveals_must_match_the_commitment_and_wait_for_the_window() {
 			&signed_bytes(crate::REVEAL_DOMAIN, &Attribution::genesis_hash(), &r),
 		);
 		assert_fails_unchanged!(
-			Attribution::reveal_attribution(authorized(), r, signature),
+			submit_reveal(r, signature),
 			Error::<Test>::CommitmentMismatch
 		);
 		let (r, _) = signed_reveal(ATT1, id, &half_half());
 		let (_, wrong) = signed_reveal(ATT2, id, &half_half());
 		assert_fails_unchanged!(
-			Attribution::reveal_attribution(authorized(), r, wrong),
+			submit_reveal(r, wrong),
 			Error::<Test>::BadSignature
 		);
 		assert_ok!(reveal(ATT1, id, &half_half()));
@@ -299,13 +299,13 @@ fn attestor_keys_register_rotate_and_retire() {
 		let old_signature =
 			attestor_sign(ATT1, &signed_bytes(crate::REVEAL_DOMAIN, &Attribution::genesis_hash(), &r));
 		assert_fails_unchanged!(
-			Attribution::reveal_attribution(authorized(), r, old_signature),
+			submit_reveal(r, old_signature),
 			Error::<Test>::UnknownAttestorKey
 		);
 		let r = crate::Reveal { key: attestor_key(77), ..signed_reveal(ATT1, id, &half_half()).0 };
 		let signature =
 			attestor_sign(77, &signed_bytes(crate::REVEAL_DOMAIN, &Attribution::genesis_hash(), &r));
-		assert_ok!(Attribution::reveal_attribution(authorized(), r, signature));
+		assert_ok!(submit_reveal(r, signature));
 		// Removed by root: ATT2's key no longer counts.
 		assert_ok!(Attribution::remove_attestor_key(RuntimeOrigin::root(), ATT2));
 		assert_fails_unchanged!(reveal(ATT2, id, &half_half()), Error::<Test>::UnknownAttestorKey);

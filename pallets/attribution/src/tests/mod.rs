@@ -105,16 +105,29 @@ pub(crate) fn signed_reveal(who: AccountId, id: u64, scores: &Scores) -> (Reveal
 	(reveal, signature)
 }
 
+/// Submits a commitment as the runtime applies an authorized transaction: the authorization
+/// (signature included), then the dispatch with the `Authorized` origin.
+pub(crate) fn submit_commit(commitment: Commitment, signature: AttestorSignature) -> DispatchResult {
+	Attribution::check_commit(&commitment, Some(&signature))?;
+	Attribution::commit_attribution(authorized(), commitment, signature)
+}
+
+/// Submits a reveal as the runtime applies an authorized transaction.
+pub(crate) fn submit_reveal(reveal: Reveal, signature: AttestorSignature) -> DispatchResult {
+	Attribution::check_reveal(&reveal, Some(&signature))?;
+	Attribution::reveal_attribution(authorized(), reveal, signature)
+}
+
 /// `who` commits to `scores` for `id`.
 pub(crate) fn commit(who: AccountId, id: u64, scores: &Scores) -> DispatchResult {
 	let (commitment, signature) = signed_commitment(who, id, scores);
-	Attribution::commit_attribution(authorized(), commitment, signature)
+	submit_commit(commitment, signature)
 }
 
 /// `who` reveals `scores` for `id`.
 pub(crate) fn reveal(who: AccountId, id: u64, scores: &Scores) -> DispatchResult {
 	let (reveal, signature) = signed_reveal(who, id, scores);
-	Attribution::reveal_attribution(authorized(), reveal, signature)
+	submit_reveal(reveal, signature)
 }
 
 /// Each attestor commits to its result, then each reveals it, in order.

@@ -96,12 +96,13 @@ fn include(pool: &Arc<RwLock<PoolState>>) -> Vec<Call<Test>> {
 			let xt = Extrinsic::decode(&mut &bytes[..]).unwrap();
 			let RuntimeCall::Attribution(call) = xt.function else { panic!("not ours") };
 			call.authorize(TransactionSource::Local).expect("authorized call").expect("valid");
+			// … and as the block applies it.
 			match call.clone() {
 				Call::commit_attribution { commitment, signature } => {
-					assert_ok!(Attribution::commit_attribution(authorized(), commitment, signature));
+					assert_ok!(submit_commit(commitment, signature));
 				}
 				Call::reveal_attribution { reveal, signature } => {
-					assert_ok!(Attribution::reveal_attribution(authorized(), reveal, signature));
+					assert_ok!(submit_reveal(reveal, signature));
 				}
 				other => panic!("unexpected call {other:?}"),
 			}

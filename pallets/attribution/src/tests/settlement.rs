@@ -455,3 +455,40 @@ fn try_state_detects_an_underfunded_escrow() {
 		assert!(Attribution::do_try_state().is_err());
 	});
 }
+
+#[test]
+fn try_state_detects_a_surplus_in_the_escrow() {
+	new_test_ext().execute_with(|| {
+		settle(0);
+		let escrow = Attribution::escrow_account();
+		let _ = Balances::make_free_balance_be(&escrow, free(escrow) + 1);
+		assert!(Attribution::do_try_state().is_err(), "an unexplained unit is reported");
+	});
+}
+
+#[test]
+fn stakers_are_credited_only_with_funds_that_arrived() {
+	build_and_execute(|| {
+		// The reward account is gone, and the stakers' part (3) is below the existential
+		// deposit: the transfer fails, so the credit is undone and the owner is paid instead.
+		let _ = Balances::make_free_balance_be(&REWARDS, 0);
+		MockModels::add(4, OWNER, 40, split(), vec![0], None);
+		MockStaking::stake_on(4);
+		let id = settle(4);
+		reach_quorum(id, vec![(c(0, 0), Perbill::one())]);
+		assert_eq!(MockStaking::credited(4), 0, "no credit without the funds");
+		assert_eq!(free(REWARDS), 0);
+		// fee 40: protocol 2, remainder 38: owner 7 + stakers 3, contributors 26.
+		assert_eq!(free(OWNER), 100 + 7 + 3);
+		System::assert_has_event(
+			Event::InferenceSettled {
+				inference: id,
+				to_contributors: 26,
+				to_model_owner: 10,
+				to_stakers: 0,
+				to_protocol: 4,
+			}
+			.into(),
+		);
+	});
+}
