@@ -5,7 +5,7 @@ use crate::Pallet as DatasetsPallet;
 use frame_benchmarking::v2::*;
 use frame_support::traits::{fungible::Mutate, Get};
 use frame_system::RawOrigin;
-use sp_runtime::traits::{Bounded, Zero};
+use sp_runtime::traits::Bounded;
 
 /// A distinct content hash per `seed`.
 fn hash(seed: u32) -> H256 {
@@ -105,8 +105,10 @@ mod benchmarks {
 		let owner = funded::<T>("owner", 0);
 		let dataset = dataset_of::<T>(&owner, 1);
 
+		let model_owner: T::AccountId = account("model-owner", 0, 0);
+
 		#[extrinsic_call]
-		_(RawOrigin::Signed(owner), dataset, 7);
+		_(RawOrigin::Signed(owner), dataset, 7, model_owner);
 
 		assert!(Approvals::<T>::contains_key(dataset, 7));
 	}
@@ -115,7 +117,8 @@ mod benchmarks {
 	fn revoke_approval() {
 		let owner = funded::<T>("owner", 0);
 		let dataset = dataset_of::<T>(&owner, 1);
-		DatasetsPallet::<T>::do_approve_model(owner.clone(), dataset, 7)
+		let model_owner: T::AccountId = account("model-owner", 0, 0);
+		DatasetsPallet::<T>::do_approve_model(owner.clone(), dataset, 7, model_owner)
 			.expect("benchmark approval");
 
 		#[extrinsic_call]
@@ -137,7 +140,39 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(RawOrigin::Signed(contributor), dataset, 1);
 
-		assert_eq!(Contributions::<T>::get(dataset, 1).map(|c| c.deposit), Some(Zero::zero()));
+		assert!(!Contributions::<T>::contains_key(dataset, 1));
+	}
+
+	#[benchmark]
+	fn withdraw_contribution() {
+		let owner = funded::<T>("owner", 0);
+		let dataset = dataset_of::<T>(&owner, 1);
+		let contributor = funded::<T>("contributor", 1);
+		let uri = alloc::vec![b'u'; T::MaxUriLen::get() as usize];
+		DatasetsPallet::<T>::do_add_contribution(contributor.clone(), dataset, hash(2), 10, uri)
+			.expect("benchmark contribution");
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(contributor), dataset, 1);
+
+		assert!(!Contributions::<T>::contains_key(dataset, 1));
+		assert!(!ContentHashes::<T>::contains_key(hash(2)));
+	}
+
+	#[benchmark]
+	fn remove_contribution() {
+		let owner = funded::<T>("owner", 0);
+		let dataset = dataset_of::<T>(&owner, 1);
+		let contributor = funded::<T>("contributor", 1);
+		let uri = alloc::vec![b'u'; T::MaxUriLen::get() as usize];
+		DatasetsPallet::<T>::do_add_contribution(contributor, dataset, hash(2), 10, uri)
+			.expect("benchmark contribution");
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(owner), dataset, 1);
+
+		assert!(!Contributions::<T>::contains_key(dataset, 1));
+		assert!(!ContentHashes::<T>::contains_key(hash(2)));
 	}
 
 	impl_benchmark_test_suite!(DatasetsPallet, crate::mock::new_test_ext(), crate::mock::Test);

@@ -15,9 +15,21 @@ use tributary_primitives::{
 };
 
 use crate::{
-	Approvals, BalanceOf, Config, ContentHashes, ContributionInfo, Contributions, DatasetInfo,
-	DatasetInfoOf, Datasets, Error, Event, HoldReason, MetadataOf, NextDatasetId, Pallet, UriOf,
+	Approval, Approvals, BalanceOf, Config, ContentHashes, ContributionInfo, Contributions,
+	DatasetInfo, DatasetInfoOf, Datasets, Error, Event, HoldReason, MetadataOf, NextDatasetId,
+	Pallet, UriOf,
 };
+
+/// Who removes a contribution, and so which event is emitted.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Removal {
+	/// The contributor withdraws it.
+	Withdrawn,
+	/// The dataset's owner curates it away.
+	Removed,
+	/// The contributor releases the deposit after the dataset's retirement.
+	Released,
+}
 
 impl<T: Config> Pallet<T> {
 	/// The storage deposit of a dataset storing `bytes` bytes of uri and metadata:
@@ -100,6 +112,7 @@ impl<T: Config> Pallet<T> {
 				open: true,
 				retired: false,
 				contribution_count: 1,
+				live_contributions: 1,
 				deposit,
 				created_at: frame_system::Pallet::<T>::block_number(),
 			},
@@ -123,16 +136,18 @@ impl<T: Config> Pallet<T> {
 		ensure!(!info.retired, Error::<T>::Retired);
 		ensure!(info.open || info.owner == contributor, Error::<T>::DatasetClosed);
 		ensure!(
-			info.contribution_count < T::MaxContributionsPerDataset::get(),
+			info.live_contributions < T::MaxContributionsPerDataset::get(),
 			Error::<T>::TooManyContributions
 		);
 		ensure!(!ContentHashes::<T>::contains_key(content_hash), Error::<T>::DuplicateContent);
+		let contribution = info.contribution_count;
+		let next = contribution.checked_add(1).ok_or(Error::<T>::ContributionIdOverflow)?;
 
 		let deposit = Self::contribution_deposit(uri.len() as u32);
 		Self::hold(HoldReason::ContributionDeposit, &contributor, deposit)?;
 
-		let contribution = info.contribution_count;
-		info.contribution_count = contribution.saturating_add(1);
+		info.contribution_count = next;
+		info.live_contributions = info.live_contributions.saturating_add(1);
 		Contributions::<T>::insert(
 			dataset,
 			contribution,
@@ -178,6 +193,13 @@ impl<T: Config> Pallet<T> {
 		let mut info = Self::owned_dataset(&who, dataset)?;
 		ensure!(!info.retired, Error::<T>::Retired);
 		Self::release(HoldReason::DatasetDeposit, &who, info.deposit)?;
+		// The deposit paid for the owner's file and the dataset's bytes: remove them with it.
+		if let Some(first) = Contributions::<T>::take(dataset, 0) {
+			ContentHashes::<T>::remove(first.content_hash);
+			info.live_contributions = info.live_contributions.saturating_sub(1);
+		}
+		info.uri = Default::default();
+		info.metadata = Default::default();
 		info.deposit = Zero::zero();
 		info.retired = true;
 		Datasets::<T>::insert(dataset, info);
@@ -189,12 +211,15 @@ impl<T: Config> Pallet<T> {
 		who: T::AccountId,
 		dataset: DatasetId,
 		model: ModelId,
+		owner: T::AccountId,
 	) -> DispatchResult {
 		let info = Self::owned_dataset(&who, dataset)?;
 		ensure!(!info.retired, Error::<T>::Retired);
 		ensure!(!Approvals::<T>::contains_key(dataset, model), Error::<T>::AlreadyApproved);
-		Approvals::<T>::insert(dataset, model, ());
-		Self::deposit_event(Event::ModelApproved { dataset, model });
+		let deposit = T::ApprovalDeposit::get();
+		Self::hold(HoldReason::ApprovalDeposit, &who, deposit)?;
+		Approvals::<T>::insert(dataset, model, Approval { owner: owner.clone(), deposit });
+		Self::deposit_event(Event::ModelApproved { dataset, model, owner });
 		Ok(())
 	}
 
@@ -204,7 +229,8 @@ impl<T: Config> Pallet<T> {
 		model: ModelId,
 	) -> DispatchResult {
 		Self::owned_dataset(&who, dataset)?;
-		ensure!(Approvals::<T>::contains_key(dataset, model), Error::<T>::NotApproved);
+		let approval = Approvals::<T>::get(dataset, model).ok_or(Error::<T>::NotApproved)?;
+		Self::release(HoldReason::ApprovalDeposit, &who, approval.deposit)?;
 		Approvals::<T>::remove(dataset, model);
 		Self::deposit_event(Event::ApprovalRevoked { dataset, model });
 		Ok(())
@@ -216,29 +242,82 @@ impl<T: Config> Pallet<T> {
 		contribution: ContributionId,
 	) -> DispatchResult {
 		let info = Datasets::<T>::get(dataset).ok_or(Error::<T>::UnknownDataset)?;
-		let mut item = Contributions::<T>::get(dataset, contribution)
+		let item = Contributions::<T>::get(dataset, contribution)
 			.ok_or(Error::<T>::UnknownContribution)?;
 		ensure!(item.contributor == who, Error::<T>::NotContributor);
 		ensure!(info.retired, Error::<T>::NotRetired);
-		ensure!(!item.deposit.is_zero(), Error::<T>::DepositAlreadyReleased);
+		Self::remove_stored_contribution(info, dataset, contribution, Removal::Released)
+	}
+
+	pub(crate) fn do_withdraw_contribution(
+		who: T::AccountId,
+		dataset: DatasetId,
+		contribution: ContributionId,
+	) -> DispatchResult {
+		let info = Datasets::<T>::get(dataset).ok_or(Error::<T>::UnknownDataset)?;
+		ensure!(contribution != 0, Error::<T>::OwnerFile);
+		let item = Contributions::<T>::get(dataset, contribution)
+			.ok_or(Error::<T>::UnknownContribution)?;
+		ensure!(item.contributor == who, Error::<T>::NotContributor);
+		Self::remove_stored_contribution(info, dataset, contribution, Removal::Withdrawn)
+	}
+
+	pub(crate) fn do_remove_contribution(
+		who: T::AccountId,
+		dataset: DatasetId,
+		contribution: ContributionId,
+	) -> DispatchResult {
+		let info = Self::owned_dataset(&who, dataset)?;
+		ensure!(contribution != 0, Error::<T>::OwnerFile);
+		ensure!(
+			Contributions::<T>::contains_key(dataset, contribution),
+			Error::<T>::UnknownContribution
+		);
+		Self::remove_stored_contribution(info, dataset, contribution, Removal::Removed)
+	}
+
+	/// Releases the deposit of stored contribution `contribution` (not 0) to its contributor
+	/// and removes its record and content hash entry; the caller checked who may do it.
+	fn remove_stored_contribution(
+		mut info: DatasetInfoOf<T>,
+		dataset: DatasetId,
+		contribution: ContributionId,
+		how: Removal,
+	) -> DispatchResult {
+		let item = Contributions::<T>::get(dataset, contribution)
+			.ok_or(Error::<T>::UnknownContribution)?;
 		let amount = item.deposit;
-		Self::release(HoldReason::ContributionDeposit, &who, amount)?;
-		item.deposit = Zero::zero();
-		Contributions::<T>::insert(dataset, contribution, item);
-		Self::deposit_event(Event::DepositReleased {
-			dataset,
-			contribution,
-			contributor: who,
-			amount,
+		if !amount.is_zero() {
+			Self::release(HoldReason::ContributionDeposit, &item.contributor, amount)?;
+		}
+		Contributions::<T>::remove(dataset, contribution);
+		ContentHashes::<T>::remove(item.content_hash);
+		info.live_contributions = info.live_contributions.saturating_sub(1);
+		Datasets::<T>::insert(dataset, info);
+		let contributor = item.contributor;
+		Self::deposit_event(match how {
+			Removal::Withdrawn => {
+				Event::ContributionWithdrawn { dataset, contribution, contributor, amount }
+			}
+			Removal::Removed => {
+				Event::ContributionRemoved { dataset, contribution, contributor, amount }
+			}
+			Removal::Released => {
+				Event::DepositReleased { dataset, contribution, contributor, amount }
+			}
 		});
 		Ok(())
 	}
 
 	/// Checks the pallet's invariants:
-	/// - every dataset has exactly `contribution_count` contributions, ids `0..count`;
+	/// - every dataset stores exactly `live_contributions` ≤ `MaxContributionsPerDataset`
+	///   contributions, all with ids below `contribution_count`;
 	/// - every content hash maps to the contribution that stores it, and back;
-	/// - contribution 0 is the owner's file, holding no deposit of its own;
-	/// - retired datasets hold no deposit; live ones hold the deposit their bytes require;
+	/// - a live dataset's contribution 0 is the owner's file, holding no deposit of its own, and
+	///   the dataset holds the deposit its bytes require; a retired dataset stores no
+	///   contribution 0, no uri or metadata and holds no deposit;
+	/// - no storage without a deposit: every other stored contribution holds exactly the
+	///   deposit its uri requires, every approval holds `ApprovalDeposit`;
 	/// - each account's held balance per reason equals the deposits recorded for it;
 	/// - no dataset id at or above `NextDatasetId`; no approval for an unknown dataset.
 	#[cfg(any(feature = "try-runtime", test))]
@@ -248,24 +327,37 @@ impl<T: Config> Pallet<T> {
 
 		let next = NextDatasetId::<T>::get();
 		let mut held: BTreeMap<(T::AccountId, u8), BalanceOf<T>> = BTreeMap::new();
+		let mut add = |who: &T::AccountId, reason: u8, amount: BalanceOf<T>| {
+			let e = held.entry((who.clone(), reason)).or_insert_with(Zero::zero);
+			*e = e.saturating_add(amount);
+		};
 		let mut contributions = 0u64;
 		for (id, info) in Datasets::<T>::iter() {
 			ensure!(id < next, "dataset id at or above NextDatasetId");
 			let stored = Contributions::<T>::iter_prefix(id).count() as u64;
-			ensure!(stored == info.contribution_count as u64, "contribution count mismatch");
+			ensure!(stored == info.live_contributions as u64, "live contribution count mismatch");
+			ensure!(
+				info.live_contributions <= T::MaxContributionsPerDataset::get(),
+				"more contributions stored than allowed"
+			);
 			contributions = contributions.saturating_add(stored);
-			let first = Contributions::<T>::get(id, 0).ok_or("dataset without contribution 0")?;
-			ensure!(first.contributor == info.owner, "contribution 0 is not the owner's");
-			ensure!(first.content_hash == info.content_hash, "contribution 0 hash mismatch");
-			ensure!(first.deposit.is_zero(), "contribution 0 holds a deposit of its own");
+			let first = Contributions::<T>::get(id, 0);
 			if info.retired {
 				ensure!(info.deposit.is_zero(), "retired dataset still holds a deposit");
+				ensure!(first.is_none(), "retired dataset keeps the owner's file");
+				ensure!(
+					info.uri.is_empty() && info.metadata.is_empty(),
+					"retired dataset keeps its bytes"
+				);
 			} else {
+				let first = first.ok_or("dataset without contribution 0")?;
+				ensure!(first.contributor == info.owner, "contribution 0 is not the owner's");
+				ensure!(first.content_hash == info.content_hash, "contribution 0 hash mismatch");
+				ensure!(first.deposit.is_zero(), "contribution 0 holds a deposit of its own");
 				let bytes = (info.uri.len() as u32).saturating_add(info.metadata.len() as u32);
 				ensure!(info.deposit == Self::dataset_deposit(bytes), "dataset deposit mismatch");
 			}
-			let e = held.entry((info.owner.clone(), 0)).or_insert_with(Zero::zero);
-			*e = e.saturating_add(info.deposit);
+			add(&info.owner, 0, info.deposit);
 			for (cid, item) in Contributions::<T>::iter_prefix(id) {
 				ensure!(cid < info.contribution_count, "contribution id out of range");
 				ensure!(
@@ -273,22 +365,29 @@ impl<T: Config> Pallet<T> {
 						== Some(ContributionRef::new(id, cid)),
 					"content hash index mismatch"
 				);
-				let e = held.entry((item.contributor.clone(), 1)).or_insert_with(Zero::zero);
-				*e = e.saturating_add(item.deposit);
+				if cid != 0 {
+					ensure!(
+						item.deposit == Self::contribution_deposit(item.uri.len() as u32),
+						"stored contribution without its deposit"
+					);
+				}
+				add(&item.contributor, 1, item.deposit);
 			}
 		}
 		ensure!(
 			ContentHashes::<T>::iter().count() as u64 == contributions,
 			"content hash index has entries without contributions"
 		);
-		for (dataset, _, _) in Approvals::<T>::iter() {
-			ensure!(Datasets::<T>::contains_key(dataset), "approval for an unknown dataset");
+		for (dataset, _, approval) in Approvals::<T>::iter() {
+			let info = Datasets::<T>::get(dataset).ok_or("approval for an unknown dataset")?;
+			ensure!(approval.deposit == T::ApprovalDeposit::get(), "approval deposit mismatch");
+			add(&info.owner, 2, approval.deposit);
 		}
 		for ((who, reason), amount) in held {
-			let reason = if reason == 0 {
-				HoldReason::DatasetDeposit
-			} else {
-				HoldReason::ContributionDeposit
+			let reason = match reason {
+				0 => HoldReason::DatasetDeposit,
+				1 => HoldReason::ContributionDeposit,
+				_ => HoldReason::ApprovalDeposit,
 			};
 			ensure!(
 				T::Currency::balance_on_hold(&reason.into(), &who) == amount,
@@ -318,6 +417,46 @@ impl<T: Config> DatasetsInspect<T::AccountId> for Pallet<T> {
 		Ok(())
 	}
 
+	fn check_model_use_by(
+		dataset: DatasetId,
+		model: ModelId,
+		owner: &T::AccountId,
+		commercial: bool,
+	) -> Result<(), DatasetUseError> {
+		let info = Datasets::<T>::get(dataset).ok_or(DatasetUseError::UnknownDataset)?;
+		if info.retired {
+			return Err(DatasetUseError::Retired);
+		}
+		if commercial && !info.license.commercial {
+			return Err(DatasetUseError::NonCommercial);
+		}
+		if info.license.requires_approval
+			&& Approvals::<T>::get(dataset, model).is_none_or(|a| &a.owner != owner)
+		{
+			return Err(DatasetUseError::NotApproved);
+		}
+		Ok(())
+	}
+
+	fn model_permitted(dataset: DatasetId, model: ModelId) -> bool {
+		Datasets::<T>::get(dataset).is_some_and(|info| {
+			!info.license.requires_approval || Approvals::<T>::contains_key(dataset, model)
+		})
+	}
+
+	fn live_contributions(dataset: DatasetId, limit: u32) -> Vec<ContributionShare<T::AccountId>> {
+		let mut out: Vec<_> = Contributions::<T>::iter_prefix(dataset)
+			.take(limit as usize)
+			.map(|(id, c)| ContributionShare {
+				contribution: ContributionRef::new(dataset, id),
+				contributor: c.contributor,
+				records: c.records,
+			})
+			.collect();
+		out.sort_by_key(|c| c.contribution);
+		out
+	}
+
 	fn dataset_owner(dataset: DatasetId) -> Option<T::AccountId> {
 		Datasets::<T>::get(dataset).map(|d| d.owner)
 	}
@@ -341,6 +480,6 @@ impl<T: Config> DatasetsInspect<T::AccountId> for Pallet<T> {
 	}
 
 	fn contribution_count(dataset: DatasetId) -> ContributionId {
-		Datasets::<T>::get(dataset).map(|d| d.contribution_count).unwrap_or(0)
+		Datasets::<T>::get(dataset).map(|d| d.live_contributions).unwrap_or(0)
 	}
 }

@@ -4,20 +4,55 @@
 //! file: its blake2-256 content hash, where it can be fetched, its [`License`] and free-form
 //! metadata. The owner's file is the dataset's contribution 0; further contributions (files
 //! of records) come from anyone while the dataset is open, or from the owner while it is
-//! closed. Every content hash is registered once, chain-wide ([`Error::DuplicateContent`]).
+//! closed. A content hash belongs to at most one stored contribution, chain-wide
+//! ([`Error::DuplicateContent`]); once that contribution's storage is removed the hash is free
+//! again.
 //!
+//! ## Deposits: no storage without a deposit behind it
 //! Storage deposits are held while an item lives: the owner's deposit
 //! ([`Config::DatasetDeposit`] + [`Config::DepositPerByte`] per stored uri and metadata byte)
 //! under [`HoldReason::DatasetDeposit`], each contributor's
-//! ([`Config::ContributionDeposit`] + per-byte) under [`HoldReason::ContributionDeposit`].
-//! Retiring a dataset releases the owner's deposit; each contributor then releases their own
-//! with `release_contribution_deposit`. Retired datasets keep their records (settlements and
-//! lineage refer to them) but take no new contributions and no new models.
+//! ([`Config::ContributionDeposit`] + per-byte) under [`HoldReason::ContributionDeposit`],
+//! each approval's ([`Config::ApprovalDeposit`], from the dataset's owner) under
+//! [`HoldReason::ApprovalDeposit`]. Releasing a deposit removes the storage it paid for:
+//! - a contributor withdraws a contribution with `withdraw_contribution` at any time; the
+//!   dataset's owner removes one with `remove_contribution` (curation: the deposit goes back
+//!   to the contributor). Either way the contribution's record and its content hash entry are
+//!   deleted and its slot is free again (ids are never reused);
+//! - retiring a dataset releases the owner's deposit and deletes contribution 0 (the owner's
+//!   file), its content hash entry, and the dataset's uri and metadata; what stays is a
+//!   fixed-size tombstone (owner, license, flags, counters) so that ids, lineage and history
+//!   keep resolving. Contributors of a retired dataset then release their own deposits (and
+//!   storage) with `release_contribution_deposit` or `withdraw_contribution`;
+//! - revoking an approval releases its deposit and deletes it.
+//!
+//! A withdrawn or removed contribution earns from no model registered later (it is in no
+//! new snapshot); models registered before keep the snapshot they took (see the models
+//! pallet), so their fallback split still pays it.
+//!
+//! ## Curation of open datasets
+//! At most [`Config::MaxContributionsPerDataset`] contributions are *stored* at a time (the
+//! owner's file included). Should strangers fill an open dataset, its owner closes it
+//! (`set_open(false)`), removes what they do not want (`remove_contribution`) and adds their
+//! own: removal frees the slot.
+//!
+//! ## Approvals name who may use the data
+//! Where a license requires approval, the dataset's owner approves a *(model id, model
+//! owner)* pair: `approve_model(dataset, model, owner)`. Registering model `model` with the
+//! dataset succeeds only when the registering account is `owner`
+//! ([`DatasetsInspect::check_model_use_by`]), so an approval given before registration cannot
+//! be taken by whoever happens to register model id `model`. Each approval holds
+//! [`Config::ApprovalDeposit`] from the dataset's owner until `revoke_approval`, which may be
+//! called at any time (also after retirement).
+//!
+//! Revoking stops new registrations of the model with the dataset and fee raises of an
+//! already registered model (the models pallet re-checks on `set_fee`); it does not
+//! unregister the model. Whether settlements of a registered model continue is the
+//! settlement side's choice: [`DatasetsInspect::model_permitted`] tells it whether the
+//! dataset's current terms still permit the model (no approval needed, or one present).
 //!
 //! Models list datasets through [`tributary_primitives::traits::DatasetsInspect`], which
-//! this pallet implements: a license must allow the use, and where it requires approval the
-//! owner must have approved the model id (`approve_model`) — approvals may be granted before
-//! the model is registered, for the id the models pallet will assign.
+//! this pallet implements.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -71,6 +106,10 @@ pub mod pallet {
 		/// after the dataset's retirement.
 		#[codec(index = 1)]
 		ContributionDeposit,
+		/// The storage deposit of an approval, held from the dataset's owner until the
+		/// approval is revoked.
+		#[codec(index = 2)]
+		ApprovalDeposit,
 	}
 
 	/// Configuration of the datasets pallet.
@@ -92,6 +131,10 @@ pub mod pallet {
 		#[pallet::constant]
 		type ContributionDeposit: Get<BalanceOf<Self>>;
 
+		/// The deposit held from a dataset's owner for each approval.
+		#[pallet::constant]
+		type ApprovalDeposit: Get<BalanceOf<Self>>;
+
 		/// The deposit per stored byte of uri and metadata.
 		#[pallet::constant]
 		type DepositPerByte: Get<BalanceOf<Self>>;
@@ -104,7 +147,8 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxMetadataLen: Get<u32>;
 
-		/// The maximum number of contributions of one dataset (the owner's file included).
+		/// The maximum number of contributions one dataset stores at a time (the owner's file
+		/// included); withdrawn and removed contributions free their slot.
 		#[pallet::constant]
 		type MaxContributionsPerDataset: Get<u32>;
 
@@ -132,15 +176,16 @@ pub mod pallet {
 		ContributionInfoOf<T>,
 	>;
 
-	/// The contribution registered with each content hash (a hash is registered once,
-	/// chain-wide, and stays taken after retirement).
+	/// The stored contribution with each content hash (a hash belongs to at most one stored
+	/// contribution, chain-wide). Keys are user-chosen, hence a hashing hasher.
 	#[pallet::storage]
-	pub type ContentHashes<T: Config> = StorageMap<_, Identity, H256, ContributionRef>;
+	pub type ContentHashes<T: Config> = StorageMap<_, Blake2_128Concat, H256, ContributionRef>;
 
-	/// The models each dataset's owner approved, for datasets whose license requires it.
+	/// The approvals of each dataset's owner, by model id: who may register that model with
+	/// the dataset, and the deposit held for the entry.
 	#[pallet::storage]
 	pub type Approvals<T: Config> =
-		StorageDoubleMap<_, Blake2_128Concat, DatasetId, Twox64Concat, ModelId, ()>;
+		StorageDoubleMap<_, Blake2_128Concat, DatasetId, Twox64Concat, ModelId, ApprovalOf<T>>;
 
 	/// Events of the datasets pallet.
 	#[pallet::event]
@@ -189,6 +234,8 @@ pub mod pallet {
 			dataset: DatasetId,
 			/// The approved model id.
 			model: ModelId,
+			/// The account that may register the model with the dataset.
+			owner: T::AccountId,
 		},
 		/// A dataset's owner withdrew an approval.
 		ApprovalRevoked {
@@ -197,7 +244,32 @@ pub mod pallet {
 			/// The model id.
 			model: ModelId,
 		},
-		/// A contributor's deposit was released after the dataset's retirement.
+		/// A contributor withdrew a contribution; its deposit was released and its storage
+		/// removed.
+		ContributionWithdrawn {
+			/// The dataset.
+			dataset: DatasetId,
+			/// The contribution.
+			contribution: ContributionId,
+			/// The contributor.
+			contributor: T::AccountId,
+			/// The released deposit.
+			amount: BalanceOf<T>,
+		},
+		/// A dataset's owner removed a contribution; its deposit went back to the contributor
+		/// and its storage was removed.
+		ContributionRemoved {
+			/// The dataset.
+			dataset: DatasetId,
+			/// The contribution.
+			contribution: ContributionId,
+			/// The contributor, whose deposit was released.
+			contributor: T::AccountId,
+			/// The released deposit.
+			amount: BalanceOf<T>,
+		},
+		/// A contributor's deposit was released after the dataset's retirement (and the
+		/// contribution's storage removed).
 		DepositReleased {
 			/// The dataset.
 			dataset: DatasetId,
@@ -237,7 +309,7 @@ pub mod pallet {
 		EmptyUri,
 		/// A contribution must declare at least one record.
 		NoRecords,
-		/// The dataset already has `MaxContributionsPerDataset` contributions.
+		/// The dataset already stores `MaxContributionsPerDataset` contributions.
 		TooManyContributions,
 		/// The model is already approved for this dataset.
 		AlreadyApproved,
@@ -245,12 +317,17 @@ pub mod pallet {
 		NotApproved,
 		/// The free balance cannot cover the storage deposit.
 		InsufficientBalance,
-		/// The deposit was already released (or never held, for contribution 0).
+		/// The deposit was already released (or never held, for contribution 0). Kept for
+		/// index stability; released contributions are now removed (`UnknownContribution`).
 		DepositAlreadyReleased,
 		/// The new value equals the current one.
 		Unchanged,
 		/// No more dataset ids.
 		IdOverflow,
+		/// Contribution 0 is the owner's file: it goes with the dataset (on retirement).
+		OwnerFile,
+		/// No more contribution ids in this dataset.
+		ContributionIdOverflow,
 	}
 
 	#[pallet::hooks]
@@ -295,8 +372,9 @@ pub mod pallet {
 		/// `dataset`. Anyone may contribute to an open dataset; only its owner to a closed one.
 		/// The caller is paid for the contribution.
 		///
-		/// Holds `ContributionDeposit + DepositPerByte × uri bytes` from the caller until
-		/// released after the dataset's retirement. Emits `ContributionAdded`.
+		/// Holds `ContributionDeposit + DepositPerByte × uri bytes` from the caller until the
+		/// contribution is withdrawn, removed by the owner, or released after the dataset's
+		/// retirement. Emits `ContributionAdded`.
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::add_contribution(uri.len() as u32))]
 		pub fn add_contribution(
@@ -333,9 +411,11 @@ pub mod pallet {
 			Self::do_set_open(who, dataset, open)
 		}
 
-		/// Retire a dataset the caller owns: no new contributions or models may use it; its
-		/// records stay. Releases the owner's deposit; contributors then release theirs with
-		/// `release_contribution_deposit`. Emits `DatasetRetired`.
+		/// Retire a dataset the caller owns: no new contributions or models may use it.
+		/// Releases the owner's deposit and removes what it paid for (contribution 0, its
+		/// content hash entry, the uri and metadata); a fixed-size record of the dataset stays.
+		/// Contributors then release theirs with `release_contribution_deposit`.
+		/// Emits `DatasetRetired`.
 		#[pallet::call_index(4)]
 		#[pallet::weight(T::WeightInfo::retire_dataset())]
 		pub fn retire_dataset(origin: OriginFor<T>, dataset: DatasetId) -> DispatchResult {
@@ -343,9 +423,12 @@ pub mod pallet {
 			Self::do_retire_dataset(who, dataset)
 		}
 
-		/// Approve model id `model` to list a dataset the caller owns (needed where the
-		/// license has `requires_approval`). The model need not exist yet: a model owner
-		/// learns the id their registration will get from the models pallet's `NextModelId`.
+		/// Approve model id `model`, registered by `owner`, to list a dataset the caller owns
+		/// (needed where the license has `requires_approval`). The model need not exist yet:
+		/// a model owner learns the id their registration will get from the models pallet's
+		/// `NextModelId`; only `owner` can register it with the dataset.
+		///
+		/// Holds `ApprovalDeposit` from the caller until the approval is revoked.
 		/// Emits `ModelApproved`.
 		#[pallet::call_index(5)]
 		#[pallet::weight(T::WeightInfo::approve_model())]
@@ -353,13 +436,16 @@ pub mod pallet {
 			origin: OriginFor<T>,
 			dataset: DatasetId,
 			model: ModelId,
+			owner: T::AccountId,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Self::do_approve_model(who, dataset, model)
+			Self::do_approve_model(who, dataset, model, owner)
 		}
 
-		/// Withdraw the approval of model id `model` for a dataset the caller owns. A model
-		/// already registered with the approval keeps it. Emits `ApprovalRevoked`.
+		/// Withdraw the approval of model id `model` for a dataset the caller owns (also after
+		/// retirement) and release its deposit. A model already registered stays registered;
+		/// it can no longer raise its fee from zero, and `DatasetsInspect::model_permitted`
+		/// reports it as no longer permitted. Emits `ApprovalRevoked`.
 		#[pallet::call_index(6)]
 		#[pallet::weight(T::WeightInfo::revoke_approval())]
 		pub fn revoke_approval(
@@ -371,8 +457,8 @@ pub mod pallet {
 			Self::do_revoke_approval(who, dataset, model)
 		}
 
-		/// Release the caller's deposit for `contribution` of a retired `dataset`.
-		/// Emits `DepositReleased`.
+		/// Release the caller's deposit for `contribution` of a retired `dataset` and remove
+		/// the contribution's storage. Emits `DepositReleased`.
 		#[pallet::call_index(7)]
 		#[pallet::weight(T::WeightInfo::release_contribution_deposit())]
 		pub fn release_contribution_deposit(
@@ -382,6 +468,36 @@ pub mod pallet {
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::do_release_contribution_deposit(who, dataset, contribution)
+		}
+
+		/// Withdraw the caller's `contribution` from `dataset` (retired or not): its deposit is
+		/// released, its record and content hash entry are removed and its slot is free. It is
+		/// in no later model's snapshot; models registered before keep theirs. Contribution 0
+		/// (the owner's file) goes with the dataset instead. Emits `ContributionWithdrawn`.
+		#[pallet::call_index(8)]
+		#[pallet::weight(T::WeightInfo::withdraw_contribution())]
+		pub fn withdraw_contribution(
+			origin: OriginFor<T>,
+			dataset: DatasetId,
+			contribution: ContributionId,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_withdraw_contribution(who, dataset, contribution)
+		}
+
+		/// Remove `contribution` from a dataset the caller owns (curation): the deposit goes
+		/// back to its contributor, its record and content hash entry are removed and its slot
+		/// is free. Contribution 0 (the owner's file) goes with the dataset instead.
+		/// Emits `ContributionRemoved`.
+		#[pallet::call_index(9)]
+		#[pallet::weight(T::WeightInfo::remove_contribution())]
+		pub fn remove_contribution(
+			origin: OriginFor<T>,
+			dataset: DatasetId,
+			contribution: ContributionId,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_remove_contribution(who, dataset, contribution)
 		}
 	}
 }

@@ -34,6 +34,7 @@ impl pallet_balances::Config for Test {
 parameter_types! {
 	pub const DatasetDeposit: Balance = 100;
 	pub const ContributionDeposit: Balance = 10;
+	pub const ApprovalDeposit: Balance = 5;
 	pub const DepositPerByte: Balance = 1;
 }
 
@@ -49,6 +50,7 @@ impl pallet_datasets::Config for Test {
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type DatasetDeposit = DatasetDeposit;
 	type ContributionDeposit = ContributionDeposit;
+	type ApprovalDeposit = ApprovalDeposit;
 	type DepositPerByte = DepositPerByte;
 	type MaxUriLen = ConstU32<MAX_URI>;
 	type MaxMetadataLen = ConstU32<MAX_METADATA>;

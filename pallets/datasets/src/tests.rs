@@ -45,8 +45,8 @@ fn register(owner: AccountId, n: u8, license: License) -> u32 {
 	id
 }
 
-/// Balances (free and held under both reasons) of the test accounts.
-fn balances() -> Vec<(Balance, Balance, Balance)> {
+/// Balances (free and held under every reason) of the test accounts.
+fn balances() -> Vec<(Balance, Balance, Balance, Balance)> {
 	[ALICE, BOB, CHARLIE, POOR]
 		.iter()
 		.map(|&a| {
@@ -54,6 +54,7 @@ fn balances() -> Vec<(Balance, Balance, Balance)> {
 				Balances::balance(&a),
 				held(a, HoldReason::DatasetDeposit),
 				held(a, HoldReason::ContributionDeposit),
+				held(a, HoldReason::ApprovalDeposit),
 			)
 		})
 		.collect()
@@ -373,7 +374,10 @@ fn retirement_releases_the_owner_deposit_and_keeps_records() {
 		let info = DatasetStore::<Test>::get(d).unwrap();
 		assert!(info.retired);
 		assert_eq!(info.deposit, 0);
-		assert!(Contributions::<Test>::contains_key(d, 1), "records stay");
+		assert!(Contributions::<Test>::contains_key(d, 1), "contributions keep their deposit");
+		assert!(!Contributions::<Test>::contains_key(d, 0), "the owner's file goes with it");
+		assert_eq!(ContentHashes::<Test>::get(h(1)), None);
+		assert!(info.uri.is_empty() && info.metadata.is_empty());
 		assert!(held(BOB, HoldReason::ContributionDeposit) > 0, "contributors release their own");
 		System::assert_last_event(Event::DatasetRetired { dataset: d }.into());
 	});
@@ -406,9 +410,9 @@ fn owner_approves_and_revokes_models() {
 	build_and_execute(|| {
 		let d = register(ALICE, 1, APPROVAL_ONLY);
 		assert_eq!(Datasets::check_model_use(d, 3, true), Err(DatasetUseError::NotApproved));
-		assert_ok!(Datasets::approve_model(RuntimeOrigin::signed(ALICE), d, 3));
+		assert_ok!(Datasets::approve_model(RuntimeOrigin::signed(ALICE), d, 3, BOB));
 		assert!(Approvals::<Test>::contains_key(d, 3));
-		System::assert_last_event(Event::ModelApproved { dataset: d, model: 3 }.into());
+		System::assert_last_event(Event::ModelApproved { dataset: d, model: 3, owner: BOB }.into());
 		assert_eq!(Datasets::check_model_use(d, 3, true), Ok(()));
 		assert_eq!(Datasets::check_model_use(d, 4, true), Err(DatasetUseError::NotApproved));
 		assert_ok!(Datasets::revoke_approval(RuntimeOrigin::signed(ALICE), d, 3));
@@ -423,16 +427,16 @@ fn approvals_reject_bad_input_without_changes() {
 	build_and_execute(|| {
 		let d = register(ALICE, 1, APPROVAL_ONLY);
 		assert_fails_unchanged!(
-			Datasets::approve_model(RuntimeOrigin::signed(ALICE), 9, 1),
+			Datasets::approve_model(RuntimeOrigin::signed(ALICE), 9, 1, BOB),
 			Error::<Test>::UnknownDataset
 		);
 		assert_fails_unchanged!(
-			Datasets::approve_model(RuntimeOrigin::signed(BOB), d, 1),
+			Datasets::approve_model(RuntimeOrigin::signed(BOB), d, 1, BOB),
 			Error::<Test>::NotOwner
 		);
-		assert_ok!(Datasets::approve_model(RuntimeOrigin::signed(ALICE), d, 1));
+		assert_ok!(Datasets::approve_model(RuntimeOrigin::signed(ALICE), d, 1, BOB));
 		assert_fails_unchanged!(
-			Datasets::approve_model(RuntimeOrigin::signed(ALICE), d, 1),
+			Datasets::approve_model(RuntimeOrigin::signed(ALICE), d, 1, CHARLIE),
 			Error::<Test>::AlreadyApproved
 		);
 		assert_fails_unchanged!(
@@ -449,7 +453,7 @@ fn approvals_reject_bad_input_without_changes() {
 		);
 		assert_ok!(Datasets::retire_dataset(RuntimeOrigin::signed(ALICE), d));
 		assert_fails_unchanged!(
-			Datasets::approve_model(RuntimeOrigin::signed(ALICE), d, 2),
+			Datasets::approve_model(RuntimeOrigin::signed(ALICE), d, 2, BOB),
 			Error::<Test>::Retired
 		);
 	});
@@ -467,7 +471,8 @@ fn contributors_release_their_deposit_after_retirement() {
 		assert_ok!(Datasets::release_contribution_deposit(RuntimeOrigin::signed(BOB), d, 1));
 		assert_eq!(held(BOB, HoldReason::ContributionDeposit), 0);
 		assert_eq!(Balances::balance(&BOB), RICH);
-		assert_eq!(Contributions::<Test>::get(d, 1).unwrap().deposit, 0);
+		assert!(!Contributions::<Test>::contains_key(d, 1), "released storage is removed");
+		assert_eq!(ContentHashes::<Test>::get(h(2)), None);
 		System::assert_last_event(
 			Event::DepositReleased {
 				dataset: d,
@@ -502,16 +507,224 @@ fn release_contribution_deposit_rejects_bad_input_without_changes() {
 			Datasets::release_contribution_deposit(RuntimeOrigin::signed(CHARLIE), d, 1),
 			Error::<Test>::NotContributor
 		);
-		// Contribution 0's deposit is the dataset's, released on retirement.
+		// Contribution 0's deposit is the dataset's: retirement released it and removed it.
 		assert_fails_unchanged!(
 			Datasets::release_contribution_deposit(RuntimeOrigin::signed(ALICE), d, 0),
-			Error::<Test>::DepositAlreadyReleased
+			Error::<Test>::UnknownContribution
 		);
 		assert_ok!(Datasets::release_contribution_deposit(RuntimeOrigin::signed(BOB), d, 1));
 		assert_fails_unchanged!(
 			Datasets::release_contribution_deposit(RuntimeOrigin::signed(BOB), d, 1),
-			Error::<Test>::DepositAlreadyReleased
+			Error::<Test>::UnknownContribution
 		);
+	});
+}
+
+// ---------------------------------------------------------------- approvals name the owner
+
+#[test]
+fn an_approval_given_before_registration_cannot_be_captured() {
+	build_and_execute(|| {
+		let d = register(ALICE, 1, APPROVAL_ONLY);
+		// Alice approves model id 0 for Bob, before Bob registers it.
+		assert_ok!(Datasets::approve_model(RuntimeOrigin::signed(ALICE), d, 0, BOB));
+		assert_eq!(held(ALICE, HoldReason::ApprovalDeposit), ApprovalDeposit::get());
+		// Charlie registering model id 0 first is refused; Bob is accepted.
+		assert_eq!(
+			Datasets::check_model_use_by(d, 0, &CHARLIE, true),
+			Err(DatasetUseError::NotApproved)
+		);
+		assert_eq!(Datasets::check_model_use_by(d, 0, &BOB, true), Ok(()));
+		assert_eq!(
+			Datasets::check_model_use_by(d, 1, &BOB, true),
+			Err(DatasetUseError::NotApproved)
+		);
+		assert!(Datasets::model_permitted(d, 0));
+		assert!(!Datasets::model_permitted(d, 1));
+		// Revoking releases the deposit and withdraws the permission.
+		assert_ok!(Datasets::revoke_approval(RuntimeOrigin::signed(ALICE), d, 0));
+		assert_eq!(held(ALICE, HoldReason::ApprovalDeposit), 0);
+		assert_eq!(Balances::balance(&ALICE), RICH - held(ALICE, HoldReason::DatasetDeposit));
+		assert!(!Datasets::model_permitted(d, 0));
+		assert_eq!(
+			Datasets::check_model_use_by(d, 0, &BOB, true),
+			Err(DatasetUseError::NotApproved)
+		);
+	});
+}
+
+#[test]
+fn approvals_hold_a_deposit_and_can_be_revoked_after_retirement() {
+	build_and_execute(|| {
+		let d = register(ALICE, 1, APPROVAL_ONLY);
+		assert_ok!(Datasets::approve_model(RuntimeOrigin::signed(ALICE), d, 4, BOB));
+		assert_ok!(Datasets::retire_dataset(RuntimeOrigin::signed(ALICE), d));
+		assert!(Datasets::model_permitted(d, 4), "retirement keeps registered models permitted");
+		assert_ok!(Datasets::revoke_approval(RuntimeOrigin::signed(ALICE), d, 4));
+		assert_eq!(Balances::balance(&ALICE), RICH);
+		assert!(Approvals::<Test>::iter().next().is_none());
+		// An owner who cannot pay the approval deposit gets nothing stored.
+		let gated = DatasetStore::<Test>::get(d).unwrap();
+		assert!(gated.retired);
+		// Charlie keeps 4 free after the dataset deposit (110): less than the approval's 5.
+		<Balances as frame_support::traits::fungible::Mutate<_>>::set_balance(&CHARLIE, 114);
+		let c = register(CHARLIE, 7, APPROVAL_ONLY);
+		assert_fails_unchanged!(
+			Datasets::approve_model(RuntimeOrigin::signed(CHARLIE), c, 0, BOB),
+			Error::<Test>::InsufficientBalance
+		);
+	});
+}
+
+// ---------------------------------------------------------------- withdrawal and curation
+
+#[test]
+fn a_contributor_withdraws_and_gets_the_deposit_back() {
+	build_and_execute(|| {
+		let d = register(ALICE, 1, OPEN_COMMERCIAL);
+		assert_ok!(Datasets::add_contribution(RuntimeOrigin::signed(BOB), d, h(2), 5, uri(2)));
+		let deposit = held(BOB, HoldReason::ContributionDeposit);
+		assert!(deposit > 0);
+		assert_ok!(Datasets::withdraw_contribution(RuntimeOrigin::signed(BOB), d, 1));
+		assert_eq!(held(BOB, HoldReason::ContributionDeposit), 0);
+		assert_eq!(Balances::balance(&BOB), RICH);
+		assert!(!Contributions::<Test>::contains_key(d, 1));
+		assert_eq!(ContentHashes::<Test>::get(h(2)), None);
+		assert_eq!(Datasets::contribution(ContributionRef::new(d, 1)), None);
+		assert_eq!(Datasets::contribution_count(d), 1);
+		System::assert_last_event(
+			Event::ContributionWithdrawn {
+				dataset: d,
+				contribution: 1,
+				contributor: BOB,
+				amount: deposit,
+			}
+			.into(),
+		);
+		// The file may be contributed again; ids are not reused.
+		assert_ok!(Datasets::add_contribution(RuntimeOrigin::signed(BOB), d, h(2), 5, uri(2)));
+		assert_eq!(ContentHashes::<Test>::get(h(2)), Some(ContributionRef::new(d, 2)));
+		let live: Vec<_> =
+			Datasets::live_contributions(d, u32::MAX).iter().map(|c| c.contribution).collect();
+		assert_eq!(live, vec![ContributionRef::new(d, 0), ContributionRef::new(d, 2)]);
+	});
+}
+
+#[test]
+fn withdraw_contribution_rejects_bad_input_without_changes() {
+	build_and_execute(|| {
+		let d = register(ALICE, 1, OPEN_COMMERCIAL);
+		assert_ok!(Datasets::add_contribution(RuntimeOrigin::signed(BOB), d, h(2), 5, uri(2)));
+		assert_fails_unchanged!(
+			Datasets::withdraw_contribution(RuntimeOrigin::signed(BOB), 9, 1),
+			Error::<Test>::UnknownDataset
+		);
+		assert_fails_unchanged!(
+			Datasets::withdraw_contribution(RuntimeOrigin::signed(BOB), d, 7),
+			Error::<Test>::UnknownContribution
+		);
+		assert_fails_unchanged!(
+			Datasets::withdraw_contribution(RuntimeOrigin::signed(CHARLIE), d, 1),
+			Error::<Test>::NotContributor
+		);
+		assert_fails_unchanged!(
+			Datasets::withdraw_contribution(RuntimeOrigin::signed(ALICE), d, 0),
+			Error::<Test>::OwnerFile
+		);
+	});
+}
+
+#[test]
+fn the_owner_curates_an_open_dataset_that_strangers_filled() {
+	build_and_execute(|| {
+		let d = register(ALICE, 1, OPEN_COMMERCIAL);
+		for i in 1..MAX_CONTRIBUTIONS as u8 {
+			assert_ok!(Datasets::add_contribution(
+				RuntimeOrigin::signed(BOB),
+				d,
+				h(10 + i),
+				u32::MAX,
+				uri(i)
+			));
+		}
+		// Full: the owner is locked out.
+		assert_fails_unchanged!(
+			Datasets::add_contribution(RuntimeOrigin::signed(ALICE), d, h(50), 1, uri(50)),
+			Error::<Test>::TooManyContributions
+		);
+		let deposit = Datasets::contribution_deposit(uri(1).len() as u32);
+		assert_ok!(Datasets::set_open(RuntimeOrigin::signed(ALICE), d, false));
+		assert_ok!(Datasets::remove_contribution(RuntimeOrigin::signed(ALICE), d, 1));
+		System::assert_last_event(
+			Event::ContributionRemoved {
+				dataset: d,
+				contribution: 1,
+				contributor: BOB,
+				amount: deposit,
+			}
+			.into(),
+		);
+		assert_eq!(
+			held(BOB, HoldReason::ContributionDeposit),
+			deposit * (MAX_CONTRIBUTIONS as u64 - 2),
+			"the removed contribution's deposit went back to its contributor"
+		);
+		// The slot is free again for the owner.
+		assert_ok!(Datasets::add_contribution(RuntimeOrigin::signed(ALICE), d, h(50), 1, uri(50)));
+		assert_eq!(Datasets::contribution_count(d), MAX_CONTRIBUTIONS);
+	});
+}
+
+#[test]
+fn remove_contribution_rejects_bad_input_without_changes() {
+	build_and_execute(|| {
+		let d = register(ALICE, 1, OPEN_COMMERCIAL);
+		assert_ok!(Datasets::add_contribution(RuntimeOrigin::signed(BOB), d, h(2), 5, uri(2)));
+		assert_fails_unchanged!(
+			Datasets::remove_contribution(RuntimeOrigin::signed(ALICE), 9, 1),
+			Error::<Test>::UnknownDataset
+		);
+		assert_fails_unchanged!(
+			Datasets::remove_contribution(RuntimeOrigin::signed(BOB), d, 1),
+			Error::<Test>::NotOwner
+		);
+		assert_fails_unchanged!(
+			Datasets::remove_contribution(RuntimeOrigin::signed(ALICE), d, 0),
+			Error::<Test>::OwnerFile
+		);
+		assert_fails_unchanged!(
+			Datasets::remove_contribution(RuntimeOrigin::signed(ALICE), d, 5),
+			Error::<Test>::UnknownContribution
+		);
+	});
+}
+
+#[test]
+fn retirement_and_release_leave_no_contribution_storage() {
+	build_and_execute(|| {
+		let d = register(ALICE, 1, OPEN_COMMERCIAL);
+		assert_ok!(Datasets::add_contribution(RuntimeOrigin::signed(BOB), d, h(2), 5, uri(2)));
+		assert_ok!(Datasets::add_contribution(RuntimeOrigin::signed(CHARLIE), d, h(3), 5, uri(3)));
+		assert_ok!(Datasets::retire_dataset(RuntimeOrigin::signed(ALICE), d));
+		assert_ok!(Datasets::release_contribution_deposit(RuntimeOrigin::signed(BOB), d, 1));
+		assert_ok!(Datasets::withdraw_contribution(RuntimeOrigin::signed(CHARLIE), d, 2));
+		assert_eq!(Contributions::<Test>::iter_prefix(d).count(), 0);
+		assert_eq!(ContentHashes::<Test>::iter().count(), 0);
+		for who in [ALICE, BOB, CHARLIE] {
+			assert_eq!(Balances::balance(&who), RICH, "every deposit is back");
+		}
+		// A fixed-size record of the dataset stays for ids and history.
+		let info = DatasetStore::<Test>::get(d).unwrap();
+		assert!(info.retired && info.uri.is_empty() && info.metadata.is_empty());
+		assert_eq!(info.live_contributions, 0);
+	});
+}
+
+#[test]
+fn content_hashes_are_keyed_through_a_hashing_hasher() {
+	build_and_execute(|| {
+		// Blake2_128Concat: pallet + storage prefixes (32) + 16-byte hash + the 32-byte key.
+		assert_eq!(ContentHashes::<Test>::hashed_key_for(h(1)).len(), 32 + 16 + 32);
 	});
 }
 

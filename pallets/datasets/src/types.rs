@@ -30,6 +30,18 @@ pub type ContributionInfoOf<T> = ContributionInfo<
 	<T as Config>::MaxUriLen,
 >;
 
+/// An approval as the pallet stores it.
+pub type ApprovalOf<T> = Approval<<T as frame_system::Config>::AccountId, BalanceOf<T>>;
+
+/// A dataset owner's approval of one model id.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
+pub struct Approval<AccountId, Balance> {
+	/// The only account that may register the model with the dataset.
+	pub owner: AccountId,
+	/// The deposit held from the dataset's owner for this entry.
+	pub deposit: Balance,
+}
+
 /// A registered dataset ("datanet").
 #[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
 #[scale_info(skip_type_params(MaxUri, MaxMetadata))]
@@ -38,18 +50,21 @@ pub struct DatasetInfo<AccountId, Balance, BlockNumber, MaxUri: Get<u32>, MaxMet
 	pub owner: AccountId,
 	/// Blake2-256 hash of the owner's file (the dataset's contribution 0).
 	pub content_hash: H256,
-	/// Where the owner's file can be fetched.
+	/// Where the owner's file can be fetched (emptied on retirement).
 	pub uri: BoundedVec<u8, MaxUri>,
 	/// The terms of use.
 	pub license: License,
-	/// Free-form metadata (e.g. JSON: name, schema, provenance).
+	/// Free-form metadata (e.g. JSON: name, schema, provenance; emptied on retirement).
 	pub metadata: BoundedVec<u8, MaxMetadata>,
 	/// Whether anyone may add contributions (otherwise only the owner).
 	pub open: bool,
 	/// Whether the dataset is retired (no new contributions or models).
 	pub retired: bool,
-	/// The number of contributions; the next contribution gets this id.
+	/// The number of contribution ids handed out; the next contribution gets this id (ids
+	/// of withdrawn or removed contributions are not reused).
 	pub contribution_count: ContributionId,
+	/// The number of contributions stored now (at most `MaxContributionsPerDataset`).
+	pub live_contributions: u32,
 	/// The owner's storage deposit currently held (zero once retired).
 	pub deposit: Balance,
 	/// The block in which the dataset was registered.
@@ -69,7 +84,8 @@ pub struct ContributionInfo<AccountId, Balance, MaxUri: Get<u32>> {
 	pub records: u32,
 	/// Where the file can be fetched.
 	pub uri: BoundedVec<u8, MaxUri>,
-	/// The contributor's storage deposit currently held (zero once released). Contribution
-	/// 0's deposit is part of the dataset's deposit, so it is always zero here.
+	/// The contributor's storage deposit currently held (the record is removed when it is
+	/// released). Contribution 0's deposit is part of the dataset's deposit, so it is always
+	/// zero here.
 	pub deposit: Balance,
 }

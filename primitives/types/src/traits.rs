@@ -58,6 +58,38 @@ pub trait DatasetsInspect<AccountId> {
 
 	/// The number of contributions `dataset` has (0 if it does not exist).
 	fn contribution_count(dataset: DatasetId) -> ContributionId;
+
+	/// Whether `owner` may register `model` with `dataset`: as [`Self::check_model_use`], and
+	/// where the license requires approval, the dataset's owner approved `model` *for
+	/// `owner`*. Registries that record whom an approval names override this; the default
+	/// ignores `owner` (for doubles without approvals).
+	fn check_model_use_by(
+		dataset: DatasetId,
+		model: ModelId,
+		owner: &AccountId,
+		commercial: bool,
+	) -> Result<(), DatasetUseError> {
+		let _ = owner;
+		Self::check_model_use(dataset, model, commercial)
+	}
+
+	/// Whether the dataset's current terms still permit the registered `model`: the dataset
+	/// exists and its license needs no approval, or an approval of `model` is in place.
+	/// Retirement does not withdraw permission (registered models keep their datasets). For
+	/// the settlement side; O(1).
+	fn model_permitted(dataset: DatasetId, model: ModelId) -> bool {
+		!matches!(
+			Self::check_model_use(dataset, model, false),
+			Err(DatasetUseError::UnknownDataset) | Err(DatasetUseError::NotApproved)
+		)
+	}
+
+	/// Up to `limit` of the contributions `dataset` stores now (which ones, when it stores
+	/// more, is unspecified), in id order; reads no more than `limit` contributions, skipping
+	/// no ids of withdrawn ones. The default reads the first `limit` ids.
+	fn live_contributions(dataset: DatasetId, limit: u32) -> Vec<ContributionShare<AccountId>> {
+		Self::contributions(dataset, limit)
+	}
 }
 
 /// What the economics need to know of a registered model.
@@ -85,6 +117,42 @@ pub struct ModelTerms<AccountId, Balance> {
 pub trait ModelsInspect<AccountId, Balance> {
 	/// The terms of `model`, if it is registered (retired or not).
 	fn model(model: ModelId) -> Option<ModelTerms<AccountId, Balance>>;
+
+	/// The number of contributions in `model`'s fallback snapshot: the contributions of its
+	/// datasets when it was registered or its index last replaced, each with the record
+	/// count the owner committed (capped). 0 for an unknown model.
+	fn fallback_len(model: ModelId) -> u32 {
+		let _ = model;
+		0
+	}
+
+	/// The sum of the record counts in `model`'s fallback snapshot (0 for an unknown model),
+	/// so that a paged payout knows every page's denominator up front.
+	fn fallback_total_records(model: ModelId) -> u64 {
+		let _ = model;
+		0
+	}
+
+	/// Entries `start..start + limit` of `model`'s fallback snapshot, in contribution order;
+	/// reads at most `limit` entries. Pay everyone by paging up to [`Self::fallback_len`].
+	fn fallback_shares(
+		model: ModelId,
+		start: u32,
+		limit: u32,
+	) -> Vec<ContributionShare<AccountId>> {
+		let _ = (model, start, limit);
+		Vec::new()
+	}
+
+	/// The snapshot entry of `contribution` in `model`'s fallback snapshot, if it is there
+	/// (also after the contribution was withdrawn from its dataset); O(log n) reads.
+	fn snapshot_contribution(
+		model: ModelId,
+		contribution: ContributionRef,
+	) -> Option<ContributionShare<AccountId>> {
+		let _ = (model, contribution);
+		None
+	}
 }
 
 /// A model registry with no models: for runtimes and mocks without `pallet-models`.
@@ -103,6 +171,13 @@ pub trait StakingHooks<AccountId, Balance> {
 	/// Credit `amount` (already in [`Self::reward_account`]) to the stakers of `target` in
 	/// O(1), whatever their number. Returns `Err(amount)` and credits nothing when `target`
 	/// has no stake, so the caller can route the amount elsewhere.
+	///
+	/// The caller transfers first, then calls this: stakers are credited only for funds that
+	/// arrived. An implementation may check it (the stake pallet puts exactly the credited
+	/// amount on hold in the reward account and fails with `Err(amount)` when the free
+	/// balance does not cover it). To route the amount elsewhere on `Err`, make the transfer and
+	/// this call one storage transaction (`frame_support::storage::with_transaction`) and roll
+	/// it back on `Err`.
 	fn reward_stakers(target: crate::StakeTarget, amount: Balance) -> Result<(), Balance>;
 
 	/// Whether `who` is an attestor in good standing: bonded at least the minimum and not
