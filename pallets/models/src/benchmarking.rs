@@ -14,6 +14,13 @@ pub trait BenchmarkHelper<AccountId> {
 	/// it with a fee: it exists, is not retired, its licence is commercial and, if it requires
 	/// approval, `model` is approved. Returns its id.
 	fn usable_dataset(i: u32, model: ModelId) -> DatasetId;
+
+	/// Add `n` contributions (of distinct contributors) to `dataset`, made by
+	/// [`Self::usable_dataset`], for the snapshot benchmark. The default adds none, which
+	/// measures only the fixed part.
+	fn add_contributions(dataset: DatasetId, n: u32) {
+		let _ = (dataset, n);
+	}
 }
 
 fn split() -> RewardSplit {
@@ -92,6 +99,23 @@ mod benchmarks {
 
 		assert!(Models::<T>::contains_key(model));
 		assert_eq!(NextModelId::<T>::get(), model.saturating_add(1));
+	}
+
+	/// Taking a fallback snapshot of `c` contributions over a model's datasets and replacing
+	/// one of the same size (what `register_model` and `set_index` add per entry).
+	#[benchmark]
+	fn snapshot(c: Linear<1, { T::MaxSnapshotContributions::get() }>) {
+		let owner = funded::<T>("owner");
+		let model = register::<T>(&owner, 1, 1, 1, None);
+		let datasets = Models::<T>::get(model).expect("registered").datasets;
+		T::BenchmarkHelper::add_contributions(datasets[0], c.saturating_sub(1));
+		let old = Models::<T>::get(model).map(|m| m.snapshot_len).unwrap_or(0);
+
+		#[block]
+		{
+			let entries = ModelsPallet::<T>::build_snapshot(&datasets).expect("fits");
+			ModelsPallet::<T>::store_snapshot(model, old, &entries);
+		}
 	}
 
 	/// Setting a fee re-checks each of the model's `d` datasets.

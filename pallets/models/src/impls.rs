@@ -13,13 +13,14 @@ use sp_runtime::{
 	DispatchError,
 };
 use tributary_primitives::{
-	traits::{DatasetUseError, DatasetsInspect, ModelTerms, ModelsInspect},
-	DatasetId, ModelId, RewardSplit,
+	traits::{ContributionShare, DatasetUseError, DatasetsInspect, ModelTerms, ModelsInspect},
+	ContributionRef, DatasetId, ModelId, RewardSplit,
 };
 
 use crate::{
 	BalanceOf, Config, DatasetsOf, Error, Event, HoldReason, LineageOf, ModelByArtifact, ModelInfo,
-	Models, NextModelId, Pallet, UriOf,
+	Models, NextModelId, Pallet, SnapshotEntry, SnapshotEntryOf, Snapshots, UriOf,
+	SNAPSHOT_ENTRY_BYTES,
 };
 
 impl<T: Config> Pallet<T> {
@@ -29,6 +30,51 @@ impl<T: Config> Pallet<T> {
 		T::DepositPerByte::get()
 			.saturating_mul(uri_bytes.into())
 			.saturating_add(T::ModelDeposit::get())
+	}
+
+	/// The storage deposit for a model storing `uri_bytes` bytes of URIs and a snapshot of
+	/// `entries` entries: `deposit_for(uri_bytes + SNAPSHOT_ENTRY_BYTES × entries)`.
+	pub fn deposit_with_snapshot(uri_bytes: u32, entries: u32) -> BalanceOf<T> {
+		Self::deposit_for(uri_bytes.saturating_add(SNAPSHOT_ENTRY_BYTES.saturating_mul(entries)))
+	}
+
+	/// The fallback snapshot of `datasets`: every contribution they store now, with
+	/// `min(declared, MaxRecordsPerContribution)` records, sorted by contribution. Reads at
+	/// most `MaxSnapshotContributions + 1` contributions.
+	pub(crate) fn build_snapshot(
+		datasets: &[DatasetId],
+	) -> Result<Vec<SnapshotEntryOf<T>>, DispatchError> {
+		let max = T::MaxSnapshotContributions::get();
+		let cap = T::MaxRecordsPerContribution::get();
+		let mut out: Vec<SnapshotEntryOf<T>> = Vec::new();
+		for d in datasets {
+			let room = max.saturating_sub(out.len() as u32);
+			let found = T::Datasets::live_contributions(*d, room.saturating_add(1));
+			ensure!(found.len() as u32 <= room, Error::<T>::TooManySnapshotContributions);
+			out.extend(found.into_iter().filter(|c| c.records > 0).map(|c| SnapshotEntry {
+				contribution: c.contribution,
+				contributor: c.contributor,
+				records: c.records.min(cap),
+			}));
+		}
+		out.sort_by_key(|e| e.contribution);
+		out.dedup_by_key(|e| e.contribution);
+		Ok(out)
+	}
+
+	/// Replace `model`'s stored snapshot (of `old_len` entries) with `entries`.
+	pub(crate) fn store_snapshot(model: ModelId, old_len: u32, entries: &[SnapshotEntryOf<T>]) {
+		for i in (entries.len() as u32)..old_len {
+			Snapshots::<T>::remove(model, i);
+		}
+		for (i, e) in entries.iter().enumerate() {
+			Snapshots::<T>::insert(model, i as u32, e);
+		}
+	}
+
+	/// The sum of the entries' record counts.
+	fn snapshot_records(entries: &[SnapshotEntryOf<T>]) -> u64 {
+		entries.iter().fold(0u64, |acc, e| acc.saturating_add(e.records as u64))
 	}
 
 	/// The ancestors of `model`, nearest first: its base, the base's base, and so on.
@@ -55,10 +101,17 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// Every dataset must permit its use by `model` (commercially when `commercial`).
-	fn check_datasets(datasets: &[DatasetId], model: ModelId, commercial: bool) -> DispatchResult {
+	/// Every dataset must permit its use by `model` of `owner` (commercially when
+	/// `commercial`).
+	fn check_datasets(
+		datasets: &[DatasetId],
+		model: ModelId,
+		owner: &T::AccountId,
+		commercial: bool,
+	) -> DispatchResult {
 		for d in datasets {
-			T::Datasets::check_model_use(*d, model, commercial).map_err(Self::map_use_error)?;
+			T::Datasets::check_model_use_by(*d, model, owner, commercial)
+				.map_err(Self::map_use_error)?;
 		}
 		Ok(())
 	}
@@ -113,7 +166,7 @@ impl<T: Config> Pallet<T> {
 
 		let model = NextModelId::<T>::get();
 		let next = model.checked_add(1).ok_or(Error::<T>::ModelIdOverflow)?;
-		Self::check_datasets(&datasets, model, !fee.is_zero())?;
+		Self::check_datasets(&datasets, model, &owner, !fee.is_zero())?;
 
 		let depth = match base {
 			None => 0,
@@ -124,8 +177,12 @@ impl<T: Config> Pallet<T> {
 			}
 		};
 		ensure!(!ModelByArtifact::<T>::contains_key(artifact_hash), Error::<T>::DuplicateArtifact);
+		let snapshot = Self::build_snapshot(&datasets)?;
 
-		let deposit = Self::deposit_for((uri.len() as u32).saturating_add(index_uri.len() as u32));
+		let deposit = Self::deposit_with_snapshot(
+			(uri.len() as u32).saturating_add(index_uri.len() as u32),
+			snapshot.len() as u32,
+		);
 		T::Currency::hold(&HoldReason::ModelDeposit.into(), &owner, deposit)
 			.map_err(|_| Error::<T>::InsufficientBalance)?;
 
@@ -144,8 +201,11 @@ impl<T: Config> Pallet<T> {
 				split,
 				deposit,
 				retired: false,
+				snapshot_len: snapshot.len() as u32,
+				snapshot_records: Self::snapshot_records(&snapshot),
 			},
 		);
+		Self::store_snapshot(model, 0, &snapshot);
 		ModelByArtifact::<T>::insert(artifact_hash, model);
 		NextModelId::<T>::put(next);
 		Self::deposit_event(Event::ModelRegistered { model, owner });
@@ -165,7 +225,7 @@ impl<T: Config> Pallet<T> {
 			if !fee.is_zero() {
 				// Licences can change after registration: re-check commercial use. Any
 				// failure (a dataset retired or no longer permitting the use) blocks a fee.
-				Self::check_datasets(&info.datasets, model, true)?;
+				Self::check_datasets(&info.datasets, model, &info.owner, true)?;
 			}
 			info.fee = fee;
 			Ok::<_, DispatchError>(())
@@ -187,9 +247,15 @@ impl<T: Config> Pallet<T> {
 			ensure!(!info.retired, Error::<T>::Retired);
 			let index_uri = Self::bounded_uri(index_uri)?;
 			ensure!(!index_uri.is_empty(), Error::<T>::EmptyIndexUri);
-			let deposit =
-				Self::deposit_for((info.uri.len() as u32).saturating_add(index_uri.len() as u32));
+			let snapshot = Self::build_snapshot(&info.datasets)?;
+			let deposit = Self::deposit_with_snapshot(
+				(info.uri.len() as u32).saturating_add(index_uri.len() as u32),
+				snapshot.len() as u32,
+			);
 			Self::adjust_deposit(&who, info.deposit, deposit)?;
+			Self::store_snapshot(model, info.snapshot_len, &snapshot);
+			info.snapshot_len = snapshot.len() as u32;
+			info.snapshot_records = Self::snapshot_records(&snapshot);
 			info.deposit = deposit;
 			info.index_hash = index_hash;
 			info.index_uri = index_uri;
@@ -224,8 +290,13 @@ impl<T: Config> Pallet<T> {
 	/// - every model has 1..=`MaxDatasetsPerModel` distinct datasets, a complete split with the
 	///   contributors' part ≥ `MinContributorsShare`, a non-empty index URI;
 	/// - a base is an earlier model and `depth` = base's depth + 1 ≤ `MaxLineageDepth`;
-	/// - live models hold exactly `deposit_for(uri bytes)`, retired ones hold nothing, and each
-	///   owner's `ModelDeposit` hold equals the sum of their models' deposits.
+	/// - live models hold exactly `deposit_with_snapshot(uri bytes, snapshot_len)`, retired ones
+	///   hold nothing, and each owner's `ModelDeposit` hold equals the sum of their models'
+	///   deposits;
+	/// - each snapshot has exactly entries `0..snapshot_len` ≤ `MaxSnapshotContributions`,
+	///   strictly sorted by contribution, of the model's datasets, records in
+	///   `1..=MaxRecordsPerContribution` summing to `snapshot_records`; no snapshot entry
+	///   belongs to an unknown model.
 	#[cfg(any(feature = "try-runtime", test))]
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		use alloc::collections::btree_map::BTreeMap;
@@ -262,15 +333,41 @@ impl<T: Config> Pallet<T> {
 			if m.retired {
 				ensure!(m.deposit.is_zero(), "retired model still has a deposit");
 			} else {
-				let expected = Self::deposit_for(
+				let expected = Self::deposit_with_snapshot(
 					(m.uri.len() as u32).saturating_add(m.index_uri.len() as u32),
+					m.snapshot_len,
 				);
 				ensure!(m.deposit == expected, "deposit does not match the stored bytes");
 			}
+			ensure!(m.snapshot_len <= T::MaxSnapshotContributions::get(), "snapshot too long");
+			ensure!(
+				Snapshots::<T>::iter_prefix(id).count() as u32 == m.snapshot_len,
+				"snapshot length mismatch"
+			);
+			let mut previous: Option<ContributionRef> = None;
+			let mut records = 0u64;
+			for i in 0..m.snapshot_len {
+				let e = Snapshots::<T>::get(id, i).ok_or("snapshot entry missing")?;
+				ensure!(previous.is_none_or(|p| p < e.contribution), "snapshot not sorted");
+				ensure!(
+					m.datasets.contains(&e.contribution.dataset),
+					"snapshot entry not in model"
+				);
+				ensure!(
+					e.records > 0 && e.records <= T::MaxRecordsPerContribution::get(),
+					"snapshot records out of range"
+				);
+				previous = Some(e.contribution);
+				records = records.saturating_add(e.records as u64);
+			}
+			ensure!(records == m.snapshot_records, "snapshot record total mismatch");
 			let entry = held.entry(m.owner.clone()).or_default();
 			*entry = entry.saturating_add(m.deposit);
 		}
 		ensure!(count == ModelByArtifact::<T>::iter().count() as u32, "stray artifact entries");
+		for (id, _) in Snapshots::<T>::iter_keys() {
+			ensure!(Models::<T>::contains_key(id), "snapshot of an unknown model");
+		}
 		for (owner, total) in held {
 			ensure!(
 				T::Currency::balance_on_hold(&HoldReason::ModelDeposit.into(), &owner) == total,
@@ -293,5 +390,53 @@ impl<T: Config> ModelsInspect<T::AccountId, BalanceOf<T>> for Pallet<T> {
 			index_uri: m.index_uri.into_inner(),
 			retired: m.retired,
 		})
+	}
+
+	fn fallback_len(model: ModelId) -> u32 {
+		Models::<T>::get(model).map(|m| m.snapshot_len).unwrap_or(0)
+	}
+
+	fn fallback_total_records(model: ModelId) -> u64 {
+		Models::<T>::get(model).map(|m| m.snapshot_records).unwrap_or(0)
+	}
+
+	fn fallback_shares(
+		model: ModelId,
+		start: u32,
+		limit: u32,
+	) -> Vec<ContributionShare<T::AccountId>> {
+		let len = Self::fallback_len(model);
+		(start..start.saturating_add(limit).min(len))
+			.filter_map(|i| Snapshots::<T>::get(model, i))
+			.map(|e| ContributionShare {
+				contribution: e.contribution,
+				contributor: e.contributor,
+				records: e.records,
+			})
+			.collect()
+	}
+
+	fn snapshot_contribution(
+		model: ModelId,
+		contribution: ContributionRef,
+	) -> Option<ContributionShare<T::AccountId>> {
+		// Binary search over the sorted entries: at most ⌈log2(len)⌉ + 1 reads.
+		let (mut lo, mut hi) = (0u32, Self::fallback_len(model));
+		while lo < hi {
+			let mid = lo + (hi - lo) / 2;
+			let e = Snapshots::<T>::get(model, mid)?;
+			match e.contribution.cmp(&contribution) {
+				core::cmp::Ordering::Less => lo = mid + 1,
+				core::cmp::Ordering::Greater => hi = mid,
+				core::cmp::Ordering::Equal => {
+					return Some(ContributionShare {
+						contribution: e.contribution,
+						contributor: e.contributor,
+						records: e.records,
+					})
+				}
+			}
+		}
+		None
 	}
 }

@@ -17,7 +17,25 @@
 //! lineage refer to it) but can no longer be changed and take no new inferences.
 //!
 //! Model ids are sequential from 0; [`NextModelId`] tells a model owner the id their next
-//! registration will get, so dataset owners can approve it beforehand.
+//! registration will get, so dataset owners can approve it beforehand — for that owner: the
+//! registering account must be the one the approval names
+//! ([`tributary_primitives::traits::DatasetsInspect::check_model_use_by`]), so an approval
+//! cannot be captured by whoever registers the next model first.
+//!
+//! ## The fallback snapshot
+//! When no attribution quorum is reached, the contributors' part of a fee is split by record
+//! counts. Those counts are fixed when the model is registered and each time its index is
+//! replaced (`set_index`): the pallet stores a *snapshot* of the contributions its datasets
+//! store at that moment, each with `min(declared records, MaxRecordsPerContribution)`, sorted
+//! by contribution, at most [`Config::MaxSnapshotContributions`] entries (registration fails
+//! with [`Error::TooManySnapshotContributions`] beyond). Contributions added or withdrawn
+//! later do not change it; a declared `u32::MAX` counts as the cap. Each entry adds
+//! [`SNAPSHOT_ENTRY_BYTES`] × [`Config::DepositPerByte`] to the model's deposit. The settlement
+//! side reads the snapshot in bounded pages through
+//! [`tributary_primitives::traits::ModelsInspect::fallback_shares`] (with `fallback_len` and
+//! `fallback_total_records`), and resolves a contribution's account with `snapshot_contribution`
+//! (which also works for contributions withdrawn since). Retired models keep their snapshot
+//! (pending settlements may still need it), like the rest of their record.
 //!
 //! Other pallets read models through [`tributary_primitives::traits::ModelsInspect`].
 
@@ -111,6 +129,15 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxLineageDepth: Get<u32>;
 
+		/// The maximum number of contributions in a model's fallback snapshot.
+		#[pallet::constant]
+		type MaxSnapshotContributions: Get<u32>;
+
+		/// The most records one contribution counts for in a fallback snapshot (declared
+		/// counts above it are capped).
+		#[pallet::constant]
+		type MaxRecordsPerContribution: Get<u32>;
+
 		/// Weight information for the pallet's dispatchables.
 		type WeightInfo: WeightInfo;
 
@@ -128,9 +155,14 @@ pub mod pallet {
 	pub type Models<T: Config> = StorageMap<_, Blake2_128Concat, ModelId, ModelInfoOf<T>>;
 
 	/// The model registered with each artifact hash (a hash is registered once, chain-wide,
-	/// and stays taken after retirement).
+	/// and stays taken after retirement). Keys are user-chosen, hence a hashing hasher.
 	#[pallet::storage]
-	pub type ModelByArtifact<T: Config> = StorageMap<_, Identity, H256, ModelId>;
+	pub type ModelByArtifact<T: Config> = StorageMap<_, Blake2_128Concat, H256, ModelId>;
+
+	/// Each model's fallback snapshot: entry `i` of `0..snapshot_len`, sorted by contribution.
+	#[pallet::storage]
+	pub type Snapshots<T: Config> =
+		StorageDoubleMap<_, Blake2_128Concat, ModelId, Twox64Concat, u32, SnapshotEntryOf<T>>;
 
 	/// Events of the models pallet.
 	#[pallet::event]
@@ -205,6 +237,8 @@ pub mod pallet {
 		Retired,
 		/// No more model ids.
 		ModelIdOverflow,
+		/// The model's datasets store more than `MaxSnapshotContributions` contributions.
+		TooManySnapshotContributions,
 	}
 
 	#[pallet::hooks]
@@ -230,8 +264,10 @@ pub mod pallet {
 		///
 		/// The model gets the id in [`NextModelId`]. `split` must sum to exactly 100% with
 		/// the contributors' part at least `MinContributorsShare`; every dataset must permit
-		/// the use (a fee > 0 needs commercial licences); `index_hash`/`index_uri` commit to
-		/// the model's attribution index. Holds the storage deposit from the caller.
+		/// the use by the caller (a fee > 0 needs commercial licences; an approval must name
+		/// the caller); `index_hash`/`index_uri` commit to the model's attribution index.
+		/// Takes the fallback snapshot of the datasets' contributions (record counts capped at
+		/// `MaxRecordsPerContribution`). Holds the storage deposit from the caller.
 		///
 		/// Emits `ModelRegistered`.
 		#[pallet::call_index(0)]
@@ -239,7 +275,7 @@ pub mod pallet {
 			datasets.len() as u32,
 			uri.len() as u32,
 			index_uri.len() as u32,
-		))]
+		).saturating_add(T::WeightInfo::snapshot(T::MaxSnapshotContributions::get())))]
 		pub fn register_model(
 			origin: OriginFor<T>,
 			artifact_hash: H256,
@@ -276,11 +312,13 @@ pub mod pallet {
 			Self::do_set_fee(who, model, fee)
 		}
 
-		/// Replace the attribution index commitment of a model the caller owns.
+		/// Replace the attribution index commitment of a model the caller owns, and take a new
+		/// fallback snapshot of its datasets' contributions (the index was rebuilt from them).
 		///
-		/// The storage deposit follows the new URI's length. Emits `IndexUpdated`.
+		/// The storage deposit follows the new URI's length and snapshot. Emits `IndexUpdated`.
 		#[pallet::call_index(2)]
-		#[pallet::weight(T::WeightInfo::set_index(index_uri.len() as u32))]
+		#[pallet::weight(T::WeightInfo::set_index(index_uri.len() as u32)
+			.saturating_add(T::WeightInfo::snapshot(T::MaxSnapshotContributions::get())))]
 		pub fn set_index(
 			origin: OriginFor<T>,
 			model: ModelId,

@@ -49,6 +49,10 @@ pub const MAX_DATASETS: u32 = 4;
 pub const MAX_URI: u32 = 32;
 /// Maximum lineage depth in the mock.
 pub const MAX_DEPTH: u32 = 2;
+/// Maximum fallback snapshot length in the mock.
+pub const MAX_SNAPSHOT: u32 = 6;
+/// Record cap per contribution in the mock's snapshots.
+pub const MAX_RECORDS: u32 = 1_000;
 
 impl pallet_models::Config for Test {
 	type Currency = Balances;
@@ -60,6 +64,8 @@ impl pallet_models::Config for Test {
 	type MaxDatasetsPerModel = ConstU32<MAX_DATASETS>;
 	type MaxUriLen = ConstU32<MAX_URI>;
 	type MaxLineageDepth = ConstU32<MAX_DEPTH>;
+	type MaxSnapshotContributions = ConstU32<MAX_SNAPSHOT>;
+	type MaxRecordsPerContribution = ConstU32<MAX_RECORDS>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = MockDatasets;
@@ -76,8 +82,10 @@ pub struct MockDataset {
 	pub commercial: bool,
 	/// Whether each model needs the owner's approval.
 	pub requires_approval: bool,
-	/// Approved model ids.
-	pub approved: Vec<ModelId>,
+	/// Approved model ids, each for the account that may register it.
+	pub approved: Vec<(ModelId, AccountId)>,
+	/// Stored contributions: `(id, contributor, declared records)`, in id order.
+	pub contributions: Vec<(ContributionId, AccountId, u32)>,
 }
 
 thread_local! {
@@ -114,7 +122,7 @@ impl DatasetsInspect<AccountId> for MockDatasets {
 			if d.retired {
 				return Err(DatasetUseError::Retired);
 			}
-			if d.requires_approval && !d.approved.contains(&model) {
+			if d.requires_approval && !d.approved.iter().any(|(m, _)| *m == model) {
 				return Err(DatasetUseError::NotApproved);
 			}
 			if commercial && !d.commercial {
@@ -123,17 +131,57 @@ impl DatasetsInspect<AccountId> for MockDatasets {
 			Ok(())
 		})
 	}
+	fn check_model_use_by(
+		dataset: DatasetId,
+		model: ModelId,
+		owner: &AccountId,
+		commercial: bool,
+	) -> Result<(), DatasetUseError> {
+		Self::check_model_use(dataset, model, commercial)?;
+		DATASETS.with(|m| {
+			let m = m.borrow();
+			let d = m.get(&dataset).ok_or(DatasetUseError::UnknownDataset)?;
+			if d.requires_approval && !d.approved.contains(&(model, *owner)) {
+				return Err(DatasetUseError::NotApproved);
+			}
+			Ok(())
+		})
+	}
 	fn dataset_owner(dataset: DatasetId) -> Option<AccountId> {
 		DATASETS.with(|m| m.borrow().get(&dataset).map(|d| d.owner))
 	}
-	fn contribution(_: ContributionRef) -> Option<(AccountId, u32)> {
-		None
+	fn contribution(c: ContributionRef) -> Option<(AccountId, u32)> {
+		DATASETS.with(|m| {
+			m.borrow().get(&c.dataset).and_then(|d| {
+				d.contributions.iter().find(|x| x.0 == c.contribution).map(|x| (x.1, x.2))
+			})
+		})
 	}
-	fn contributions(_: DatasetId, _: u32) -> Vec<ContributionShare<AccountId>> {
-		Vec::new()
+	fn contributions(dataset: DatasetId, limit: u32) -> Vec<ContributionShare<AccountId>> {
+		Self::live_contributions(dataset, limit)
 	}
-	fn contribution_count(_: DatasetId) -> ContributionId {
-		0
+	fn live_contributions(dataset: DatasetId, limit: u32) -> Vec<ContributionShare<AccountId>> {
+		DATASETS.with(|m| {
+			m.borrow()
+				.get(&dataset)
+				.map(|d| {
+					d.contributions
+						.iter()
+						.take(limit as usize)
+						.map(|&(id, contributor, records)| ContributionShare {
+							contribution: ContributionRef::new(dataset, id),
+							contributor,
+							records,
+						})
+						.collect()
+				})
+				.unwrap_or_default()
+		})
+	}
+	fn contribution_count(dataset: DatasetId) -> ContributionId {
+		DATASETS
+			.with(|m| m.borrow().get(&dataset).map(|d| d.contributions.len() as u32))
+			.unwrap_or(0)
 	}
 }
 
@@ -143,6 +191,12 @@ impl crate::benchmarking::BenchmarkHelper<AccountId> for MockDatasets {
 		let id = 1_000 + i;
 		Self::put(id, MockDataset { owner: 99, commercial: true, ..Default::default() });
 		id
+	}
+	fn add_contributions(dataset: DatasetId, n: u32) {
+		Self::update(dataset, |d| {
+			let first = d.contributions.len() as u32;
+			d.contributions.extend((first..first + n).map(|i| (i, 50 + i as AccountId, 10)));
+		});
 	}
 }
 
@@ -185,7 +239,7 @@ impl ExtBuilder {
 		MockDatasets::put(NON_COMMERCIAL, MockDataset { commercial: false, ..open.clone() });
 		MockDatasets::put(
 			GATED,
-			MockDataset { requires_approval: true, approved: vec![0], ..open.clone() },
+			MockDataset { requires_approval: true, approved: vec![(0, ALICE)], ..open.clone() },
 		);
 		MockDatasets::put(RETIRED, MockDataset { retired: true, ..open.clone() });
 		MockDatasets::put(COMMERCIAL_2, open);

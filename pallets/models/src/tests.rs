@@ -2,14 +2,18 @@
 //! (the named error, storage unchanged — `assert_noop!` compares the storage root — and the
 //! accounts' free and held balances unchanged). `do_try_state` runs after every test.
 
-use crate::{mock::*, Error, Event, HoldReason, ModelByArtifact, Models, NextModelId};
+use crate::{
+	mock::*, Error, Event, HoldReason, ModelByArtifact, Models, NextModelId, SNAPSHOT_ENTRY_BYTES,
+};
 use frame_support::{
 	assert_noop, assert_ok,
 	traits::{fungible::InspectHold, Hooks},
 };
 use sp_core::H256;
 use sp_runtime::{DispatchError, Perbill};
-use tributary_primitives::{traits::ModelsInspect, DatasetId, ModelId, RewardSplit};
+use tributary_primitives::{
+	traits::ModelsInspect, ContributionRef, DatasetId, ModelId, RewardSplit,
+};
 
 type ModelsPallet = crate::Pallet<Test>;
 
@@ -220,7 +224,7 @@ fn approval_is_for_a_model_id() {
 			Reg { datasets: vec![GATED], ..Reg::new(2) }.call(),
 			Error::<Test>::NotApproved
 		);
-		MockDatasets::update(GATED, |d| d.approved.push(1));
+		MockDatasets::update(GATED, |d| d.approved.push((1, ALICE)));
 		assert_ok!(Reg { datasets: vec![GATED], ..Reg::new(2) }.call());
 	});
 }
@@ -510,5 +514,125 @@ fn try_state_detects_a_broken_deposit() {
 fn integrity_test_passes() {
 	ExtBuilder::build_and_execute(|| {
 		<ModelsPallet as Hooks<u64>>::integrity_test();
+	});
+}
+
+// ---------------------------------------------------------------- approvals name the owner
+
+#[test]
+fn an_approval_for_one_owner_cannot_be_captured_by_another() {
+	ExtBuilder::build_and_execute(|| {
+		// GATED approved model id 0 for Alice; Bob tries to register model 0 first.
+		assert_noop_unchanged!(
+			Reg { who: BOB, datasets: vec![GATED], ..Reg::new(1) }.call(),
+			Error::<Test>::NotApproved
+		);
+		assert_ok!(Reg { datasets: vec![GATED], ..Reg::new(1) }.call());
+		assert_eq!(Models::<Test>::get(0).unwrap().owner, ALICE);
+	});
+}
+
+// ---------------------------------------------------------------- fallback snapshot
+
+fn shares(model: ModelId, start: u32, limit: u32) -> Vec<(ContributionRef, AccountId, u32)> {
+	<ModelsPallet as ModelsInspect<AccountId, Balance>>::fallback_shares(model, start, limit)
+		.into_iter()
+		.map(|c| (c.contribution, c.contributor, c.records))
+		.collect()
+}
+
+#[test]
+fn the_fallback_snapshot_is_fixed_at_registration_and_capped() {
+	ExtBuilder::build_and_execute(|| {
+		MockDatasets::update(COMMERCIAL, |d| {
+			d.contributions = vec![(0, 9, 1), (1, 20, u32::MAX), (2, 21, 50)]
+		});
+		assert_ok!(Reg::new(1).call());
+		let r = |c| ContributionRef::new(COMMERCIAL, c);
+		assert_eq!(<ModelsPallet as ModelsInspect<AccountId, Balance>>::fallback_len(0), 3);
+		assert_eq!(
+			<ModelsPallet as ModelsInspect<AccountId, Balance>>::fallback_total_records(0),
+			1 + MAX_RECORDS as u64 + 50
+		);
+		assert_eq!(
+			shares(0, 0, 10),
+			vec![(r(0), 9, 1), (r(1), 20, MAX_RECORDS), (r(2), 21, 50)],
+			"u32::MAX declared counts as the cap"
+		);
+		assert_eq!(shares(0, 1, 1), vec![(r(1), 20, MAX_RECORDS)], "pages are bounded");
+		assert!(shares(0, 3, 10).is_empty());
+		assert_eq!(held(ALICE), DEFAULT_DEPOSIT + 3 * SNAPSHOT_ENTRY_BYTES as Balance);
+
+		// A contribution added after registration is not in the snapshot; one withdrawn
+		// after it still is, and still resolves.
+		MockDatasets::update(COMMERCIAL, |d| {
+			d.contributions = vec![(0, 9, 1), (2, 21, 50), (3, 22, 100)]
+		});
+		assert_eq!(<ModelsPallet as ModelsInspect<AccountId, Balance>>::fallback_len(0), 3);
+		assert_eq!(
+			<ModelsPallet as ModelsInspect<AccountId, Balance>>::snapshot_contribution(0, r(1))
+				.map(|c| (c.contributor, c.records)),
+			Some((20, MAX_RECORDS))
+		);
+		assert_eq!(
+			<ModelsPallet as ModelsInspect<AccountId, Balance>>::snapshot_contribution(0, r(3)),
+			None
+		);
+
+		// Rebuilding the index takes a new snapshot.
+		assert_ok!(ModelsPallet::set_index(
+			RuntimeOrigin::signed(ALICE),
+			0,
+			H256::repeat_byte(7),
+			b"ipfs://index".to_vec()
+		));
+		assert_eq!(shares(0, 0, 10), vec![(r(0), 9, 1), (r(2), 21, 50), (r(3), 22, 100)]);
+		assert_eq!(
+			<ModelsPallet as ModelsInspect<AccountId, Balance>>::fallback_total_records(0),
+			151
+		);
+		assert_eq!(held(ALICE), DEFAULT_DEPOSIT + 3 * SNAPSHOT_ENTRY_BYTES as Balance);
+	});
+}
+
+#[test]
+fn a_snapshot_beyond_the_bound_is_refused_without_changes() {
+	ExtBuilder::build_and_execute(|| {
+		MockDatasets::update(COMMERCIAL, |d| {
+			d.contributions = (0..MAX_SNAPSHOT + 1).map(|i| (i, 30 + i as AccountId, 1)).collect()
+		});
+		assert_noop_unchanged!(Reg::new(1).call(), Error::<Test>::TooManySnapshotContributions);
+		// Split over two datasets, the bound is on the total.
+		MockDatasets::update(COMMERCIAL, |d| d.contributions.truncate(4));
+		MockDatasets::update(COMMERCIAL_2, |d| {
+			d.contributions = vec![(0, 40, 1), (1, 41, 1), (2, 42, 1)]
+		});
+		assert_noop_unchanged!(
+			Reg { datasets: vec![COMMERCIAL, COMMERCIAL_2], ..Reg::new(1) }.call(),
+			Error::<Test>::TooManySnapshotContributions
+		);
+		assert_ok!(Reg::new(1).call());
+		// set_index refuses too, and leaves the snapshot as it was.
+		MockDatasets::update(COMMERCIAL, |d| {
+			d.contributions = (0..MAX_SNAPSHOT + 1).map(|i| (i, 30 + i as AccountId, 1)).collect()
+		});
+		assert_noop_unchanged!(
+			ModelsPallet::set_index(
+				RuntimeOrigin::signed(ALICE),
+				0,
+				H256::repeat_byte(7),
+				b"ipfs://index".to_vec()
+			),
+			Error::<Test>::TooManySnapshotContributions
+		);
+		assert_eq!(<ModelsPallet as ModelsInspect<AccountId, Balance>>::fallback_len(0), 4);
+	});
+}
+
+#[test]
+fn artifact_hashes_are_keyed_through_a_hashing_hasher() {
+	ExtBuilder::build_and_execute(|| {
+		// Blake2_128Concat: pallet + storage prefixes (32) + 16-byte hash + the 32-byte key.
+		assert_eq!(ModelByArtifact::<Test>::hashed_key_for(H256::zero()).len(), 32 + 16 + 32);
 	});
 }

@@ -4,7 +4,7 @@ use codec::{Decode, Encode, MaxEncodedLen};
 use frame_support::BoundedVec;
 use scale_info::TypeInfo;
 use sp_core::{Get, H256};
-use tributary_primitives::{DatasetId, ModelId, RewardSplit};
+use tributary_primitives::{ContributionRef, DatasetId, ModelId, RewardSplit};
 
 use crate::{BalanceOf, Config};
 
@@ -24,6 +24,23 @@ pub type ModelInfoOf<T> = ModelInfo<
 	<T as Config>::MaxUriLen,
 	<T as Config>::MaxDatasetsPerModel,
 >;
+
+/// A snapshot entry as the pallet stores it.
+pub type SnapshotEntryOf<T> = SnapshotEntry<<T as frame_system::Config>::AccountId>;
+
+/// The bytes one snapshot entry is charged for (its key and value, rounded up).
+pub const SNAPSHOT_ENTRY_BYTES: u32 = 96;
+
+/// One contribution of a model's fallback snapshot.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
+pub struct SnapshotEntry<AccountId> {
+	/// The contribution.
+	pub contribution: ContributionRef,
+	/// The account paid for it (as when the snapshot was taken).
+	pub contributor: AccountId,
+	/// The records it counts for: `min(declared, MaxRecordsPerContribution)`, at least 1.
+	pub records: u32,
+}
 
 /// A registered model.
 #[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
@@ -53,4 +70,8 @@ pub struct ModelInfo<AccountId, Balance, MaxUri: Get<u32>, MaxDatasets: Get<u32>
 	pub deposit: Balance,
 	/// Whether the model is retired.
 	pub retired: bool,
+	/// The number of entries of its fallback snapshot.
+	pub snapshot_len: u32,
+	/// The sum of the snapshot's record counts.
+	pub snapshot_records: u64,
 }
