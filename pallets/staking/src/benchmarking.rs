@@ -44,11 +44,19 @@ fn reward<T: Config>(target: StakeTarget, amount: BalanceOf<T>) {
 	assert!(Stake::<T>::do_reward_stakers(target, amount).is_ok());
 }
 
+/// Stake `amount` of `who` on `target` and let it warm up and join the pool.
+fn stake_warm<T: Config>(who: &T::AccountId, target: StakeTarget, amount: BalanceOf<T>) {
+	assert!(Stake::<T>::do_stake(who.clone(), target, amount).is_ok());
+	let warm = frame_system::Pallet::<T>::block_number().saturating_add(T::StakeWarmup::get());
+	frame_system::Pallet::<T>::set_block_number(warm);
+	let _ = Stake::<T>::do_activate_stake(who.clone(), target);
+}
+
 /// Give `who` `n` stake-unbonding chunks on `target`, each at a different block.
 fn stake_chunks<T: Config>(who: &T::AccountId, target: StakeTarget, n: u32) {
 	let min = T::MinStake::get();
 	let total = min.saturating_mul((n + 1).into());
-	assert!(Stake::<T>::do_stake(who.clone(), target, total).is_ok());
+	stake_warm::<T>(who, target, total);
 	for i in 0..n {
 		set_block::<T>(i + 1);
 		assert!(Stake::<T>::do_unstake(who.clone(), target, min).is_ok());
@@ -65,14 +73,14 @@ mod benchmarks {
 		let target = T::BenchmarkHelper::active_target();
 		let who = funded::<T>("staker", 0);
 		let min = T::MinStake::get();
-		assert!(Stake::<T>::do_stake(who.clone(), target, min).is_ok());
+		stake_warm::<T>(&who, target, min);
 		reward::<T>(target, min);
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()), target, min);
 
 		assert_eq!(
-			Stakes::<T>::get(target, &who).map(|s| s.amount),
+			Stakes::<T>::get(target, &who).map(|s| s.amount.saturating_add(s.warming)),
 			Some(min.saturating_mul(2u32.into()))
 		);
 	}
@@ -115,13 +123,47 @@ mod benchmarks {
 		let target = T::BenchmarkHelper::active_target();
 		let who = funded::<T>("staker", 0);
 		let min = T::MinStake::get();
-		assert!(Stake::<T>::do_stake(who.clone(), target, min).is_ok());
+		stake_warm::<T>(&who, target, min);
 		reward::<T>(target, min);
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()), target);
 
 		assert!(Stake::<T>::pending_rewards(target, &who).is_zero());
+	}
+
+	/// Activating warmed-up stake with rewards to settle first.
+	#[benchmark]
+	fn activate_stake() {
+		let target = T::BenchmarkHelper::active_target();
+		let who = funded::<T>("staker", 0);
+		let min = T::MinStake::get();
+		stake_warm::<T>(&who, target, min);
+		reward::<T>(target, min);
+		assert!(Stake::<T>::do_stake(who.clone(), target, min).is_ok());
+		let warm = frame_system::Pallet::<T>::block_number().saturating_add(T::StakeWarmup::get());
+		frame_system::Pallet::<T>::set_block_number(warm);
+		let caller = funded::<T>("caller", 1);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), target, who.clone());
+
+		assert_eq!(Stakes::<T>::get(target, &who).map(|s| s.warming), Some(Zero::zero()));
+	}
+
+	/// Topping up an attestor bond.
+	#[benchmark]
+	fn bond_attestor_extra() {
+		let who = funded::<T>("attestor", 0);
+		assert!(Stake::<T>::do_bond_attestor(who.clone(), T::MinAttestorBond::get()).is_ok());
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), T::MinAttestorBond::get());
+
+		assert_eq!(
+			Attestors::<T>::get(&who),
+			Some(T::MinAttestorBond::get().saturating_mul(2u32.into()))
+		);
 	}
 
 	/// Bonding a new attestor.

@@ -5,8 +5,8 @@ use frame_support::{
 	ensure,
 	pallet_prelude::DispatchResult,
 	traits::{
-		fungible::{Mutate, MutateHold},
-		tokens::{Fortitude, Precision, Preservation, Restriction},
+		fungible::MutateHold,
+		tokens::{Fortitude, Precision, Restriction},
 		Get,
 	},
 };
@@ -49,6 +49,20 @@ impl<T: Config> Pallet<T> {
 				info.pending
 			})
 			.unwrap_or_default()
+	}
+
+	/// Settle `info`, then let its warming stake join `pool` if its warm-up is over
+	/// (returns the amount that joined). O(1).
+	fn fold(info: &mut StakeInfoOf<T>, pool: &mut crate::PoolOf<T>) -> BalanceOf<T> {
+		Self::settle(info, pool.reward_per_share);
+		if info.warming.is_zero() || info.warm_at > frame_system::Pallet::<T>::block_number() {
+			return Zero::zero();
+		}
+		let joined = info.warming;
+		info.amount = info.amount.saturating_add(joined);
+		pool.total = pool.total.saturating_add(joined);
+		info.warming = Zero::zero();
+		joined
 	}
 
 	/// Move what `info` earned since its last touch into `info.pending` (rounded down).
@@ -107,12 +121,17 @@ impl<T: Config> Pallet<T> {
 		Self::ensure_active(target)?;
 		let mut pool = Pools::<T>::get(target).unwrap_or_default();
 		let mut info = Stakes::<T>::get(target, &who).unwrap_or_default();
-		Self::settle(&mut info, pool.reward_per_share);
-		info.amount = info.amount.checked_add(&amount).ok_or(ArithmeticError::Overflow)?;
-		ensure!(info.amount >= T::MinStake::get(), Error::<T>::BelowMinimum);
-		pool.total = pool.total.checked_add(&amount).ok_or(ArithmeticError::Overflow)?;
+		Self::fold(&mut info, &mut pool);
+		info.warming = info.warming.checked_add(&amount).ok_or(ArithmeticError::Overflow)?;
+		info.warm_at =
+			frame_system::Pallet::<T>::block_number().saturating_add(T::StakeWarmup::get());
+		let total = info.amount.checked_add(&info.warming).ok_or(ArithmeticError::Overflow)?;
+		ensure!(total >= T::MinStake::get(), Error::<T>::BelowMinimum);
+		pool.total.checked_add(&total).ok_or(ArithmeticError::Overflow)?;
 		T::Currency::hold(&HoldReason::Staked.into(), &who, amount)
 			.map_err(|_| Error::<T>::InsufficientBalance)?;
+		// Without a warm-up (`StakeWarmup` = 0) the stake joins at once.
+		Self::fold(&mut info, &mut pool);
 		Pools::<T>::insert(target, pool);
 		Stakes::<T>::insert(target, &who, info);
 		Self::deposit_event(Event::Staked { who, target, amount });
@@ -126,19 +145,24 @@ impl<T: Config> Pallet<T> {
 		amount: BalanceOf<T>,
 	) -> DispatchResult {
 		let mut info = Stakes::<T>::get(target, &who)
-			.filter(|i| !i.amount.is_zero())
+			.filter(|i| !i.amount.is_zero() || !i.warming.is_zero())
 			.ok_or(Error::<T>::NotStaked)?;
 		ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
-		let remaining = info.amount.checked_sub(&amount).ok_or(Error::<T>::InsufficientStake)?;
+		let staked = info.amount.saturating_add(info.warming);
+		let remaining = staked.checked_sub(&amount).ok_or(Error::<T>::InsufficientStake)?;
 		ensure!(remaining.is_zero() || remaining >= T::MinStake::get(), Error::<T>::BelowMinimum);
 		let mut pool = Pools::<T>::get(target).unwrap_or_default();
-		Self::settle(&mut info, pool.reward_per_share);
+		Self::fold(&mut info, &mut pool);
 		let unlock_at = Self::unlock_at();
 		Self::push_chunk(&who, UnbondingChunk { kind: UnbondKind::Stake, amount, unlock_at })?;
-		pool.total = pool.total.saturating_sub(amount);
-		info.amount = remaining;
+		// Warming stake (not earning) goes first, then active stake.
+		let from_warming = info.warming.min(amount);
+		let from_active = amount.saturating_sub(from_warming);
+		info.warming = info.warming.saturating_sub(from_warming);
+		pool.total = pool.total.saturating_sub(from_active);
+		info.amount = info.amount.saturating_sub(from_active);
 		Pools::<T>::insert(target, pool);
-		if info.amount.is_zero() && info.pending.is_zero() {
+		if info.amount.is_zero() && info.warming.is_zero() && info.pending.is_zero() {
 			Stakes::<T>::remove(target, &who);
 		} else {
 			Stakes::<T>::insert(target, &who, info);
@@ -183,14 +207,23 @@ impl<T: Config> Pallet<T> {
 	/// See [`Pallet::claim`].
 	pub(crate) fn do_claim(who: T::AccountId, target: StakeTarget) -> DispatchResult {
 		let mut info = Stakes::<T>::get(target, &who).ok_or(Error::<T>::NotStaked)?;
-		let acc = Pools::<T>::get(target).map(|p| p.reward_per_share).unwrap_or_default();
-		Self::settle(&mut info, acc);
+		let mut pool = Pools::<T>::get(target).unwrap_or_default();
+		Self::fold(&mut info, &mut pool);
 		let amount = info.pending;
 		ensure!(!amount.is_zero(), Error::<T>::NothingToClaim);
-		T::Currency::transfer(&Self::reward_account(), &who, amount, Preservation::Preserve)?;
+		T::Currency::transfer_on_hold(
+			&HoldReason::StakerRewards.into(),
+			&Self::reward_account(),
+			&who,
+			amount,
+			Precision::Exact,
+			Restriction::Free,
+			Fortitude::Polite,
+		)?;
 		TotalClaimed::<T>::mutate(|c| *c = c.saturating_add(amount));
+		Pools::<T>::insert(target, pool);
 		info.pending = Zero::zero();
-		if info.amount.is_zero() {
+		if info.amount.is_zero() && info.warming.is_zero() {
 			Stakes::<T>::remove(target, &who);
 		} else {
 			Stakes::<T>::insert(target, &who, info);
@@ -207,6 +240,37 @@ impl<T: Config> Pallet<T> {
 			.map_err(|_| Error::<T>::InsufficientBalance)?;
 		Attestors::<T>::insert(&who, amount);
 		Self::deposit_event(Event::AttestorBonded { who, amount });
+		Ok(())
+	}
+
+	/// See [`Pallet::bond_attestor_extra`].
+	pub(crate) fn do_bond_attestor_extra(
+		who: T::AccountId,
+		amount: BalanceOf<T>,
+	) -> DispatchResult {
+		ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
+		let bond = Attestors::<T>::get(&who).ok_or(Error::<T>::NotAttestor)?;
+		let bond = bond.checked_add(&amount).ok_or(ArithmeticError::Overflow)?;
+		T::Currency::hold(&HoldReason::AttestorBond.into(), &who, amount)
+			.map_err(|_| Error::<T>::InsufficientBalance)?;
+		Attestors::<T>::insert(&who, bond);
+		Self::deposit_event(Event::AttestorBondIncreased { who, amount, bond });
+		Ok(())
+	}
+
+	/// See [`Pallet::activate_stake`].
+	pub(crate) fn do_activate_stake(who: T::AccountId, target: StakeTarget) -> DispatchResult {
+		let mut info = Stakes::<T>::get(target, &who).ok_or(Error::<T>::NotStaked)?;
+		ensure!(!info.warming.is_zero(), Error::<T>::NothingWarming);
+		ensure!(
+			info.warm_at <= frame_system::Pallet::<T>::block_number(),
+			Error::<T>::StillWarmingUp
+		);
+		let mut pool = Pools::<T>::get(target).unwrap_or_default();
+		let amount = Self::fold(&mut info, &mut pool);
+		Pools::<T>::insert(target, pool);
+		Stakes::<T>::insert(target, &who, info);
+		Self::deposit_event(Event::StakeActivated { who, target, amount });
 		Ok(())
 	}
 
@@ -279,6 +343,10 @@ impl<T: Config> Pallet<T> {
 				.ok_or(amount)?;
 		pool.reward_per_share = pool.reward_per_share.checked_add(increment).ok_or(amount)?;
 		let rewarded = TotalRewarded::<T>::get().checked_add(&amount).ok_or(amount)?;
+		// Credit only funds that arrived: they must be free in the reward account (above its
+		// existential deposit) and are held there until claimed.
+		T::Currency::hold(&HoldReason::StakerRewards.into(), &Self::reward_account(), amount)
+			.map_err(|_| amount)?;
 		Pools::<T>::insert(target, pool);
 		TotalRewarded::<T>::put(rewarded);
 		Self::deposit_event(Event::StakersRewarded { target, amount });
@@ -286,10 +354,13 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Check the pallet's invariants:
-	/// - each pool's `total` is the sum of its stakes; no stake's `paid` exceeds its pool's
-	///   accumulator; stakes are 0 or ≥ `MinStake`, records are never empty;
-	/// - `Σ pending rewards ≤ TotalRewarded − TotalClaimed ≤ reward account balance − ED`
-	///   (the difference of the first two is the rounding dust);
+	/// - each pool's `total` is the sum of its active stakes (warming stake is not in it); no
+	///   stake's `paid` exceeds its pool's accumulator; active + warming stakes are 0 or ≥
+	///   `MinStake`, records are never empty;
+	/// - `Σ pending rewards ≤ TotalRewarded − TotalClaimed` (the difference is the rounding
+	///   dust), and the reward account's `StakerRewards` hold is *exactly*
+	///   `TotalRewarded − TotalClaimed`; its free balance is at least the existential deposit
+	///   (anyone may add to it, so no upper bound holds);
 	/// - per account: the `Staked` hold equals stakes + unbonding stake chunks, the
 	///   `AttestorBond` hold equals bond + unbonding attestor chunks; chunks are non-zero.
 	#[cfg(any(feature = "try-runtime", test))]
@@ -303,15 +374,13 @@ impl<T: Config> Pallet<T> {
 		for (target, who, info) in Stakes::<T>::iter() {
 			let pool = Pools::<T>::get(target).ok_or("stake without a pool")?;
 			ensure!(info.reward_per_share_paid <= pool.reward_per_share, "paid beyond acc");
-			ensure!(
-				info.amount.is_zero() || info.amount >= T::MinStake::get(),
-				"stake below minimum"
-			);
-			ensure!(!(info.amount.is_zero() && info.pending.is_zero()), "empty stake record");
+			let total = info.amount.saturating_add(info.warming);
+			ensure!(total.is_zero() || total >= T::MinStake::get(), "stake below minimum");
+			ensure!(!(total.is_zero() && info.pending.is_zero()), "empty stake record");
 			let t = pool_totals.entry(target).or_default();
 			*t = t.saturating_add(info.amount);
 			let s = staked.entry(who.clone()).or_default();
-			*s = s.saturating_add(info.amount);
+			*s = s.saturating_add(total);
 			pending = pending.saturating_add(Self::pending_rewards(target, &who));
 		}
 		for (target, pool) in Pools::<T>::iter() {
@@ -354,9 +423,15 @@ impl<T: Config> Pallet<T> {
 			.checked_sub(&TotalClaimed::<T>::get())
 			.ok_or("claimed more than rewarded")?;
 		ensure!(pending <= owed, "pending rewards exceed unclaimed credits");
-		let available = T::Currency::balance(&Self::reward_account())
-			.saturating_sub(T::Currency::minimum_balance());
-		ensure!(owed <= available, "reward account cannot pay the unclaimed credits");
+		let account = Self::reward_account();
+		ensure!(
+			T::Currency::balance_on_hold(&HoldReason::StakerRewards.into(), &account) == owed,
+			"reward hold differs from the unclaimed credits"
+		);
+		ensure!(
+			T::Currency::balance(&account) >= T::Currency::minimum_balance(),
+			"reward account below its existential deposit"
+		);
 		Ok(())
 	}
 }

@@ -9,6 +9,20 @@
 //! held under the same reason until [`Pallet::withdraw_unbonded`] releases the chunks whose
 //! [`Config::UnbondingPeriod`] has passed.
 //!
+//! ## Warm-up
+//! New stake earns nothing for [`Config::StakeWarmup`] blocks: it is held at once but kept
+//! out of the pool's share count ([`StakeInfo::warming`]) until its `warm_at` block, so stake
+//! placed just before a large settlement captures none of it. Once warmed it joins the pool
+//! lazily, in O(1), on the staker's next touch (`stake`, `unstake`, `claim`) or when anyone
+//! calls [`Pallet::activate_stake`] for it. Adding stake while some is warming restarts the
+//! warm-up of the whole warming amount. Unstaking takes warming stake first.
+//!
+//! ## Models and datasets
+//! Both kinds of target work alike: a pool per target, credited through
+//! [`StakingHooks::reward_stakers`]. A dataset's stakers earn what the settlement side
+//! credits to `StakeTarget::Dataset(id)` (e.g. a part of what the dataset's contributions
+//! earn); this pallet does not decide that share.
+//!
 //! ## Rewards: one accumulator per target
 //! Settlement transfers the stakers' part of a fee into [`Pallet::reward_account`] and calls
 //! [`StakingHooks::reward_stakers`], which adds `amount × 10^18 / total_stake` (rounded down)
@@ -22,8 +36,16 @@
 //! difference (the *dust*: less than `1 + total_stake / 10^18` units per credit plus less than
 //! one unit per staker settlement) stays in the reward account. [`TotalRewarded`] and
 //! [`TotalClaimed`] account for it: `TotalRewarded − TotalClaimed = Σ pending + dust`.
-//! The reward account is seeded with the existential deposit at genesis and claims never
-//! touch that seed.
+//!
+//! ## Credit follows funds
+//! The settlement side transfers first, then calls `reward_stakers`, which puts exactly the
+//! credited amount on hold in the reward account under [`HoldReason::StakerRewards`]; if the
+//! free balance does not cover it (the funds did not arrive), nothing is credited and
+//! `Err(amount)` is returned. Claims pay out of that hold. So, exactly,
+//! `held(StakerRewards, reward account) = TotalRewarded − TotalClaimed` — checked by
+//! `do_try_state`. The account's *total* balance cannot be pinned exactly: anyone may transfer
+//! into any account, so `free ≥ existential deposit` (the genesis seed, never touched) is the
+//! strongest check on the rest; unsolicited funds there are never credited to stakers.
 //!
 //! ## Attestors
 //! [`Pallet::bond_attestor`] holds a bond (≥ [`Config::MinAttestorBond`]) under
@@ -90,6 +112,9 @@ pub mod pallet {
 		/// An attestor's bond, active or unbonding.
 		#[codec(index = 1)]
 		AttestorBond,
+		/// Stakers' credited, unclaimed rewards, held in the reward account.
+		#[codec(index = 2)]
+		StakerRewards,
 	}
 
 	/// Configuration of the stake pallet.
@@ -124,6 +149,10 @@ pub mod pallet {
 		/// The number of blocks unbonding funds stay held (and slashable, for attestors).
 		#[pallet::constant]
 		type UnbondingPeriod: Get<BlockNumberFor<Self>>;
+
+		/// The number of blocks new stake waits before it joins its pool and earns.
+		#[pallet::constant]
+		type StakeWarmup: Get<BlockNumberFor<Self>>;
 
 		/// The maximum number of unbonding chunks per account.
 		#[pallet::constant]
@@ -275,6 +304,24 @@ pub mod pallet {
 			/// The block from which it can be withdrawn.
 			unlock_at: BlockNumberFor<T>,
 		},
+		/// `who`'s warmed-up stake on `target` joined the pool and now earns.
+		StakeActivated {
+			/// The staker.
+			who: T::AccountId,
+			/// The target.
+			target: StakeTarget,
+			/// The amount that joined.
+			amount: BalanceOf<T>,
+		},
+		/// An attestor added `amount` to their bond.
+		AttestorBondIncreased {
+			/// The attestor.
+			who: T::AccountId,
+			/// The amount added.
+			amount: BalanceOf<T>,
+			/// The bond now.
+			bond: BalanceOf<T>,
+		},
 		/// An attestor was slashed; the amount went to the slash beneficiary.
 		Slashed {
 			/// The attestor.
@@ -311,6 +358,10 @@ pub mod pallet {
 		NotAttestor,
 		/// The free balance cannot cover the amount.
 		InsufficientBalance,
+		/// The account has no stake warming up on this target.
+		NothingWarming,
+		/// The warming stake's `warm_at` block has not come yet.
+		StillWarmingUp,
 	}
 
 	#[pallet::hooks]
@@ -330,7 +381,8 @@ pub mod pallet {
 	#[pallet::call]
 	impl<T: Config> Pallet<T> {
 		/// Stake `amount` on `target` (a live model or dataset). The resulting stake must be
-		/// at least `MinStake`. The amount is held. Emits `Staked`.
+		/// at least `MinStake`. The amount is held at once and earns after `StakeWarmup`
+		/// blocks (it restarts the warm-up of stake still warming). Emits `Staked`.
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::stake())]
 		pub fn stake(
@@ -342,8 +394,8 @@ pub mod pallet {
 			Self::do_stake(who, target, amount)
 		}
 
-		/// Start unbonding `amount` of the caller's stake on `target`: it stops earning now
-		/// and can be withdrawn after `UnbondingPeriod` blocks. What remains staked must be
+		/// Start unbonding `amount` of the caller's stake on `target` (warming stake first): it
+		/// stops earning now and can be withdrawn after `UnbondingPeriod` blocks. What remains staked must be
 		/// zero or at least `MinStake`. Emits `Unstaked`.
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::unstake(T::MaxUnbondingChunks::get()))]
@@ -404,6 +456,29 @@ pub mod pallet {
 		) -> DispatchResult {
 			T::SlashOrigin::ensure_origin(origin)?;
 			Self::do_slash(who, amount)
+		}
+
+		/// Add `amount` to the caller's attestor bond (held), e.g. after a slash took it below
+		/// `MinAttestorBond`. Unbonding attestors bond anew instead. Emits
+		/// `AttestorBondIncreased`.
+		#[pallet::call_index(7)]
+		#[pallet::weight(T::WeightInfo::bond_attestor_extra())]
+		pub fn bond_attestor_extra(origin: OriginFor<T>, amount: BalanceOf<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_bond_attestor_extra(who, amount)
+		}
+
+		/// Let `who`'s warmed-up stake on `target` join the pool and start earning (anyone may
+		/// call it; stakers' own calls do it too). Emits `StakeActivated`.
+		#[pallet::call_index(8)]
+		#[pallet::weight(T::WeightInfo::activate_stake())]
+		pub fn activate_stake(
+			origin: OriginFor<T>,
+			target: StakeTarget,
+			who: T::AccountId,
+		) -> DispatchResult {
+			ensure_signed(origin)?;
+			Self::do_activate_stake(who, target)
 		}
 	}
 }

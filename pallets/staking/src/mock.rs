@@ -52,6 +52,8 @@ parameter_types! {
 	pub const MinAttestorBond: Balance = 100;
 	pub const UnbondingPeriod: u64 = UNBONDING;
 	pub const SlashBeneficiary: AccountId = TREASURY;
+	/// No warm-up unless a test sets one.
+	pub static StakeWarmup: u64 = 0;
 }
 
 impl pallet_stake::Config for Test {
@@ -63,6 +65,7 @@ impl pallet_stake::Config for Test {
 	type MinStake = MinStake;
 	type MinAttestorBond = MinAttestorBond;
 	type UnbondingPeriod = UnbondingPeriod;
+	type StakeWarmup = StakeWarmup;
 	type MaxUnbondingChunks = ConstU32<MAX_CHUNKS>;
 	type SlashOrigin = EnsureRoot<AccountId>;
 	type SlashBeneficiary = SlashBeneficiary;
@@ -99,6 +102,7 @@ impl ModelsInspect<AccountId, Balance> for MockModels {
 			datasets: vec![0],
 			base: None,
 			index_hash: H256::zero(),
+			index_uri: Vec::new(),
 			retired,
 		})
 	}

@@ -82,7 +82,7 @@ fn genesis_bonds_attestors_and_seeds_the_reward_account() {
 		assert_eq!(bonded(GENESIS_ATTESTOR), 200);
 		assert!(<StakePallet as StakingHooks<_, _>>::is_attestor(&GENESIS_ATTESTOR));
 		assert!(!<StakePallet as StakingHooks<_, _>>::is_attestor(&ALICE));
-		assert_eq!(free(reward_account()), Balances::minimum_balance());
+		assert_eq!(Balances::total_balance(&reward_account()), Balances::minimum_balance());
 		assert_eq!(<StakePallet as StakingHooks<_, _>>::reward_account(), reward_account());
 	});
 }
@@ -271,7 +271,7 @@ fn rewards_are_shared_by_stake_and_claimed() {
 		assert_eq!(StakePallet::pending_rewards(MODEL, &ALICE), 0);
 		assert_eq!(TotalRewarded::<Test>::get(), 480);
 		assert_eq!(TotalClaimed::<Test>::get(), 110);
-		assert_eq!(free(reward_account()), Balances::minimum_balance() + 370);
+		assert_eq!(Balances::total_balance(&reward_account()), Balances::minimum_balance() + 370);
 		// Unstaked funds stop earning immediately.
 		assert_ok!(StakePallet::unstake(RuntimeOrigin::signed(BOB), MODEL, 300));
 		assert_ok!(reward(MODEL, 50));
@@ -297,7 +297,7 @@ fn reward_stakers_refuses_targets_without_stake() {
 		assert_eq!(reward(DATASET, 50), Err(50));
 		assert_eq!(TotalRewarded::<Test>::get(), 0);
 		assert_eq!(balances()[5], before[5]);
-		assert_eq!(free(reward_account()), Balances::minimum_balance());
+		assert_eq!(Balances::total_balance(&reward_account()), Balances::minimum_balance());
 	});
 }
 
@@ -356,7 +356,7 @@ fn many_stakers_get_stake_proportional_rewards_up_to_rounding() {
 		assert!(dust <= (rewards.len() * (stakers.len() + 1)) as u128, "dust {dust}");
 		assert_eq!(TotalClaimed::<Test>::get() as u128, paid);
 		assert_eq!(
-			free(reward_account()) as u128,
+			Balances::total_balance(&reward_account()) as u128,
 			Balances::minimum_balance() as u128 + dust,
 			"the reward account keeps exactly the dust"
 		);
@@ -430,7 +430,8 @@ fn random_sequences_conserve_rewards() {
 			let pending: u128 = Stakes::<Test>::iter()
 				.map(|(t, a, _)| StakePallet::pending_rewards(t, &a) as u128)
 				.sum();
-			let in_account = (free(reward_account()) - Balances::minimum_balance()) as u128;
+			let in_account =
+				(Balances::total_balance(&reward_account()) - Balances::minimum_balance()) as u128;
 			assert!(credits > 0 && claimed > 0 && touches > 50, "seed {seed}: sequence too idle");
 			assert_eq!(TotalRewarded::<Test>::get() as u128, distributed);
 			// Everything credited sits in the reward account until claimed.
@@ -621,5 +622,182 @@ fn try_state_detects_broken_accounting() {
 		assert_ok!(Balances::mint_into(&ALICE, 0));
 		Stakes::<Test>::mutate(MODEL, ALICE, |s| s.as_mut().unwrap().amount = 90);
 		assert!(StakePallet::do_try_state().is_err());
+	});
+}
+
+// ---------------------------------------------------------------- warm-up
+
+fn set_block(n: u64) {
+	System::set_block_number(n);
+}
+
+#[test]
+fn a_just_in_time_staker_earns_nothing_within_the_warm_up() {
+	ExtBuilder::default().build_and_execute(|| {
+		StakeWarmup::set(10);
+		stake(ALICE, MODEL, 100);
+		assert_eq!(Pools::<Test>::get(MODEL).unwrap().total, 0, "warming stake is not counted");
+		assert_eq!(reward(MODEL, 100), Err(100), "no warmed stake: nothing credited");
+		set_block(11);
+		// Alice's warm-up is over; anyone may let it join.
+		assert_ok!(StakePallet::activate_stake(RuntimeOrigin::signed(CHARLIE), MODEL, ALICE));
+		System::assert_last_event(
+			Event::StakeActivated { who: ALICE, target: MODEL, amount: 100 }.into(),
+		);
+		// Bob stakes ten times as much just before a large settlement.
+		stake(BOB, MODEL, 1_000);
+		assert_ok!(reward(MODEL, 500));
+		assert_eq!(StakePallet::pending_rewards(MODEL, &ALICE), 500);
+		assert_eq!(StakePallet::pending_rewards(MODEL, &BOB), 0);
+		// After the warm-up Bob earns pro rata.
+		set_block(21);
+		assert_ok!(StakePallet::activate_stake(RuntimeOrigin::signed(BOB), MODEL, BOB));
+		assert_ok!(reward(MODEL, 1_100));
+		assert_eq!(StakePallet::pending_rewards(MODEL, &ALICE), 600);
+		assert_eq!(StakePallet::pending_rewards(MODEL, &BOB), 1_000);
+		assert_ok!(StakePallet::claim(RuntimeOrigin::signed(BOB), MODEL));
+		assert_eq!(free(BOB), 10_000 - 1_000 + 1_000);
+	});
+}
+
+#[test]
+fn warming_stake_joins_on_the_stakers_next_touch_and_unstakes_first() {
+	ExtBuilder::default().build_and_execute(|| {
+		StakeWarmup::set(5);
+		stake(ALICE, MODEL, 100);
+		set_block(6);
+		// Staking more folds the warmed 100 in and warms the new 50.
+		stake(ALICE, MODEL, 50);
+		let info = Stakes::<Test>::get(MODEL, ALICE).unwrap();
+		assert_eq!((info.amount, info.warming, info.warm_at), (100, 50, 11));
+		assert_eq!(Pools::<Test>::get(MODEL).unwrap().total, 100);
+		// Unstaking takes the warming part first.
+		assert_ok!(StakePallet::unstake(RuntimeOrigin::signed(ALICE), MODEL, 60));
+		let info = Stakes::<Test>::get(MODEL, ALICE).unwrap();
+		assert_eq!((info.amount, info.warming), (90, 0));
+		assert_eq!(Pools::<Test>::get(MODEL).unwrap().total, 90);
+		assert_eq!(staked(ALICE), 150, "unbonding stays held");
+	});
+}
+
+#[test]
+fn activate_stake_rejects_bad_input_without_changes() {
+	ExtBuilder::default().build_and_execute(|| {
+		StakeWarmup::set(5);
+		assert_noop_unchanged!(
+			StakePallet::activate_stake(RuntimeOrigin::signed(BOB), MODEL, ALICE),
+			Error::<Test>::NotStaked
+		);
+		stake(ALICE, MODEL, 100);
+		assert_noop_unchanged!(
+			StakePallet::activate_stake(RuntimeOrigin::signed(BOB), MODEL, ALICE),
+			Error::<Test>::StillWarmingUp
+		);
+		set_block(6);
+		assert_ok!(StakePallet::activate_stake(RuntimeOrigin::signed(BOB), MODEL, ALICE));
+		assert_noop_unchanged!(
+			StakePallet::activate_stake(RuntimeOrigin::signed(BOB), MODEL, ALICE),
+			Error::<Test>::NothingWarming
+		);
+		assert_noop_unchanged!(
+			StakePallet::activate_stake(RuntimeOrigin::none(), MODEL, ALICE),
+			DispatchError::BadOrigin
+		);
+	});
+}
+
+// ---------------------------------------------------------------- datasets and funds
+
+#[test]
+fn dataset_stakers_earn_what_is_credited_to_the_dataset() {
+	ExtBuilder::default().build_and_execute(|| {
+		stake(ALICE, DATASET, 30);
+		stake(BOB, DATASET, 10);
+		assert_ok!(reward(DATASET, 80));
+		assert_eq!(StakePallet::pending_rewards(DATASET, &ALICE), 60);
+		assert_eq!(StakePallet::pending_rewards(DATASET, &BOB), 20);
+		assert_ok!(StakePallet::claim(RuntimeOrigin::signed(ALICE), DATASET));
+		assert_eq!(free(ALICE), 10_000 - 30 + 60);
+	});
+}
+
+#[test]
+fn stakers_are_credited_only_for_funds_that_arrived() {
+	ExtBuilder::default().build_and_execute(|| {
+		stake(ALICE, MODEL, 100);
+		// No transfer first: nothing is credited.
+		assert_eq!(<StakePallet as StakingHooks<_, _>>::reward_stakers(MODEL, 100), Err(100));
+		assert_eq!(TotalRewarded::<Test>::get(), 0);
+		assert_eq!(StakePallet::pending_rewards(MODEL, &ALICE), 0);
+		// A donation to the reward account is never credited either, and breaks no invariant.
+		assert_ok!(Balances::transfer(&SETTLER, &reward_account(), 7, Preservation::Preserve));
+		assert_ok!(StakePallet::do_try_state());
+		assert_ok!(reward(MODEL, 100));
+		let held = Balances::balance_on_hold(&HoldReason::StakerRewards.into(), &reward_account());
+		assert_eq!(held, 100, "exactly the credited amount is held");
+		// A hold out of step with the credits is caught.
+		TotalClaimed::<Test>::mutate(|c| *c += 1);
+		assert!(StakePallet::do_try_state().is_err());
+		TotalClaimed::<Test>::mutate(|c| *c -= 1);
+	});
+}
+
+// ---------------------------------------------------------------- attestor top-up
+
+#[test]
+fn a_slashed_attestor_tops_up_and_counts_again() {
+	ExtBuilder::default().build_and_execute(|| {
+		let is = |w| <StakePallet as StakingHooks<_, _>>::is_attestor(&w);
+		assert!(is(GENESIS_ATTESTOR));
+		assert_ok!(StakePallet::slash(RuntimeOrigin::root(), GENESIS_ATTESTOR, 150));
+		assert_eq!(Attestors::<Test>::get(GENESIS_ATTESTOR), Some(50));
+		assert!(!is(GENESIS_ATTESTOR), "below the minimum bond");
+		assert_noop_unchanged!(
+			StakePallet::bond_attestor(RuntimeOrigin::signed(GENESIS_ATTESTOR), 100),
+			Error::<Test>::AlreadyAttestor
+		);
+		assert_ok!(StakePallet::bond_attestor_extra(RuntimeOrigin::signed(GENESIS_ATTESTOR), 50));
+		System::assert_last_event(
+			Event::AttestorBondIncreased { who: GENESIS_ATTESTOR, amount: 50, bond: 100 }.into(),
+		);
+		assert!(is(GENESIS_ATTESTOR));
+		assert_eq!(bonded(GENESIS_ATTESTOR), 100);
+	});
+}
+
+#[test]
+fn unbonding_attestors_do_not_count_and_cannot_top_up() {
+	ExtBuilder::default().build_and_execute(|| {
+		let is = |w| <StakePallet as StakingHooks<_, _>>::is_attestor(&w);
+		assert_ok!(StakePallet::bond_attestor(RuntimeOrigin::signed(ALICE), 100));
+		assert!(is(ALICE));
+		assert_ok!(StakePallet::unbond_attestor(RuntimeOrigin::signed(ALICE)));
+		assert!(!is(ALICE), "an unbonding attestor is not in good standing");
+		assert_noop_unchanged!(
+			StakePallet::bond_attestor_extra(RuntimeOrigin::signed(ALICE), 100),
+			Error::<Test>::NotAttestor
+		);
+	});
+}
+
+#[test]
+fn bond_attestor_extra_rejects_bad_input_without_changes() {
+	ExtBuilder::default().build_and_execute(|| {
+		assert_noop_unchanged!(
+			StakePallet::bond_attestor_extra(RuntimeOrigin::signed(GENESIS_ATTESTOR), 0),
+			Error::<Test>::ZeroAmount
+		);
+		assert_noop_unchanged!(
+			StakePallet::bond_attestor_extra(RuntimeOrigin::signed(BOB), 100),
+			Error::<Test>::NotAttestor
+		);
+		assert_noop_unchanged!(
+			StakePallet::bond_attestor_extra(RuntimeOrigin::signed(GENESIS_ATTESTOR), 10_000),
+			Error::<Test>::InsufficientBalance
+		);
+		assert_noop_unchanged!(
+			StakePallet::bond_attestor_extra(RuntimeOrigin::none(), 100),
+			DispatchError::BadOrigin
+		);
 	});
 }

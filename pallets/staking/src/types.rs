@@ -18,9 +18,15 @@ pub struct TargetPool<Balance> {
 
 /// One account's stake on one target.
 #[derive(Clone, Default, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
-pub struct StakeInfo<Balance> {
-	/// The active stake (0, or at least `MinStake`).
+pub struct StakeInfo<Balance, BlockNumber> {
+	/// The active stake, counted in the pool's total and earning. `amount + warming` is 0 or
+	/// at least `MinStake`.
 	pub amount: Balance,
+	/// Stake still warming up: held, not in the pool's total, earning nothing.
+	pub warming: Balance,
+	/// The block from which `warming` may join the pool (on the staker's next touch or
+	/// `activate_stake`).
+	pub warm_at: BlockNumber,
 	/// The pool's `reward_per_share` when the rewards were last settled into `pending`.
 	pub reward_per_share_paid: u128,
 	/// Rewards settled but not yet claimed.
@@ -61,6 +67,6 @@ pub struct UnbondingChunk<Balance, BlockNumber> {
 /// A target pool as the pallet stores it.
 pub type PoolOf<T> = TargetPool<BalanceOf<T>>;
 /// A stake as the pallet stores it.
-pub type StakeInfoOf<T> = StakeInfo<BalanceOf<T>>;
+pub type StakeInfoOf<T> = StakeInfo<BalanceOf<T>, BlockNumberFor<T>>;
 /// An unbonding chunk as the pallet stores it.
 pub type ChunkOf<T> = UnbondingChunk<BalanceOf<T>, BlockNumberFor<T>>;
