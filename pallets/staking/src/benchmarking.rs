@@ -141,6 +141,20 @@ mod benchmarks {
 		stake_warm::<T>(&who, target, min);
 		reward::<T>(target, min);
 		assert!(Stake::<T>::do_stake(who.clone(), target, min).is_ok());
+		if T::StakeWarmup::get().is_zero() {
+			// Without a warm-up the stake joined at once: put it back to warming.
+			Stakes::<T>::mutate(target, &who, |s| {
+				if let Some(s) = s.as_mut() {
+					s.amount = s.amount.saturating_sub(min);
+					s.warming = min;
+				}
+			});
+			Pools::<T>::mutate(target, |p| {
+				if let Some(p) = p.as_mut() {
+					p.total = p.total.saturating_sub(min);
+				}
+			});
+		}
 		let warm = frame_system::Pallet::<T>::block_number().saturating_add(T::StakeWarmup::get());
 		frame_system::Pallet::<T>::set_block_number(warm);
 		let caller = funded::<T>("caller", 1);
