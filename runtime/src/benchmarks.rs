@@ -3,7 +3,7 @@
 
 use crate::{AccountId, Balance, Balances, Runtime, RuntimeOrigin, UNIT};
 use alloc::vec::Vec;
-use frame_support::traits::fungible::Mutate;
+use frame_support::traits::{fungible::Mutate, Get};
 use sp_core::H256;
 use sp_runtime::Perbill;
 use tributary_primitives::{
@@ -27,8 +27,9 @@ frame_benchmarking::define_benchmarks!(
 pub struct Helper;
 
 impl Helper {
-	/// Registers a commercial dataset (distinct content per `seed`) approved for `model`.
-	fn dataset(seed: u32, model: ModelId) -> DatasetId {
+	/// Registers a commercial dataset (distinct content per `seed`) approved for `model`
+	/// registered by `model_owner`.
+	fn dataset(seed: u32, model: ModelId, model_owner: &AccountId) -> DatasetId {
 		let owner: AccountId = frame_benchmarking::account("dataset-owner", seed, 0);
 		let _ = Balances::set_balance(&owner, 1_000_000 * UNIT);
 		let id = pallet_datasets::NextDatasetId::<Runtime>::get();
@@ -46,7 +47,7 @@ impl Helper {
 			alloc::vec::Vec::new(),
 		)
 		.expect("benchmark dataset registers");
-		pallet_datasets::Pallet::<Runtime>::approve_model(origin, id, model)
+		pallet_datasets::Pallet::<Runtime>::approve_model(origin, id, model, model_owner.clone())
 			.expect("benchmark approval");
 		id
 	}
@@ -54,13 +55,30 @@ impl Helper {
 
 impl pallet_models::benchmarking::BenchmarkHelper<AccountId> for Helper {
 	fn usable_dataset(i: u32, model: ModelId) -> DatasetId {
-		Self::dataset(i, model)
+		Self::dataset(i, model, &frame_benchmarking::account("owner", 0, 0))
+	}
+
+	fn add_contributions(dataset: DatasetId, n: u32) {
+		for i in 0..n {
+			let contributor = Self::funded("snapshot-contributor", i);
+			let mut hash = [0x5cu8; 32];
+			hash[..4].copy_from_slice(&dataset.to_le_bytes());
+			hash[4..8].copy_from_slice(&i.to_le_bytes());
+			pallet_datasets::Pallet::<Runtime>::add_contribution(
+				RuntimeOrigin::signed(contributor),
+				dataset,
+				H256(hash),
+				1 + i,
+				b"ipfs://benchmark-contribution".to_vec(),
+			)
+			.expect("benchmark contribution");
+		}
 	}
 }
 
 impl pallet_stake::benchmarking::BenchmarkHelper for Helper {
 	fn active_target() -> StakeTarget {
-		StakeTarget::Dataset(Self::dataset(u32::MAX, 0))
+		StakeTarget::Dataset(Self::dataset(u32::MAX, 0, &frame_benchmarking::account("owner", 0, 0)))
 	}
 }
 
@@ -111,7 +129,7 @@ impl pallet_attribution::benchmarking::BenchmarkHelper<AccountId, Balance> for H
 	) -> (ModelId, Vec<ContributionRef>) {
 		let owner = Self::funded("model-owner", 0);
 		let base = pallet_models::NextModelId::<Runtime>::get();
-		let base_dataset = Self::dataset(2_000_000 + base, base);
+		let base_dataset = Self::dataset(2_000_000 + base, base, &owner);
 		Self::model(&owner, alloc::vec![base_dataset], None, fee);
 		let model = base + 1;
 		let datasets = datasets.max(1);
@@ -120,7 +138,7 @@ impl pallet_attribution::benchmarking::BenchmarkHelper<AccountId, Balance> for H
 		for d in 0..datasets {
 			// Seeds above the ones other helpers use keep the content hashes distinct.
 			let seed = 1_000_000 + model * 64 + d;
-			let dataset = Self::dataset(seed, model);
+			let dataset = Self::dataset(seed, model, &owner);
 			let dataset_owner: AccountId = frame_benchmarking::account("dataset-owner", seed, 0);
 			// Open to everyone's contributions (already open: `Unchanged`, fine).
 			let _ = pallet_datasets::Pallet::<Runtime>::set_open(
@@ -155,11 +173,22 @@ impl pallet_attribution::benchmarking::BenchmarkHelper<AccountId, Balance> for H
 		debug_assert_eq!(registered, model);
 		let staker = Self::funded("model-staker", model);
 		pallet_stake::Pallet::<Runtime>::stake(
-			RuntimeOrigin::signed(staker),
+			RuntimeOrigin::signed(staker.clone()),
 			StakeTarget::Model(model),
 			10 * UNIT,
 		)
 		.expect("benchmark stake");
+		// The stake earns once warmed up: the settlement credits the stakers' pool.
+		let now = frame_system::Pallet::<Runtime>::block_number();
+		frame_system::Pallet::<Runtime>::set_block_number(
+			now + <Runtime as pallet_stake::Config>::StakeWarmup::get(),
+		);
+		pallet_stake::Pallet::<Runtime>::activate_stake(
+			RuntimeOrigin::signed(owner.clone()),
+			StakeTarget::Model(model),
+			staker,
+		)
+		.expect("benchmark stake activates");
 		(model, refs)
 	}
 

@@ -3,7 +3,7 @@
 
 use frame_support::{
 	assert_noop, assert_ok,
-	traits::{fungible::Inspect, Hooks},
+	traits::{fungible::Inspect, Get, Hooks},
 };
 use sp_keyring::Sr25519Keyring::{Alice, Bob, Charlie, Dave, Eve};
 use sp_runtime::{BuildStorage, Perbill};
@@ -146,10 +146,13 @@ fn a_fee_flows_from_developer_to_contributors_owner_stakers_and_protocol() {
 			)
 		};
 		assert_noop!(register(), pallet_models::Error::<Runtime>::NotApproved);
-		assert_ok!(Datasets::approve_model(signed(&bob), 0, model));
+		assert_ok!(Datasets::approve_model(signed(&bob), 0, model, charlie.clone()));
 		assert_ok!(register());
-		// Dave stakes on the model.
+		// Dave stakes on the model; it earns once warmed up.
 		assert_ok!(Stake::stake(signed(&dave), StakeTarget::Model(model), 50 * UNIT));
+		let warm = System::block_number() + <Runtime as pallet_stake::Config>::StakeWarmup::get();
+		System::set_block_number(warm);
+		assert_ok!(Stake::activate_stake(signed(&dave), StakeTarget::Model(model), dave.clone()));
 
 		let people = [alice.clone(), bob.clone(), charlie.clone(), dave.clone(), eve.clone()];
 		let mut everyone: Vec<AccountId> = people.to_vec();

@@ -222,7 +222,7 @@ impl<T: Config> Pallet<T> {
 			Self::check_reveal(&reveal, None)?;
 		let inference = reveal.inference;
 		let terms = T::Models::model(pending.model).ok_or(Error::<T>::UnknownModel)?;
-		let allocation = Self::validate_scores(&reveal.scores, &terms)?;
+		let allocation = Self::validate_scores(pending.model, &reveal.scores, &terms)?;
 		ensure!(
 			allocation.iter().all(|(_, account, _)| account != &attestor),
 			Error::<T>::ConflictOfInterest

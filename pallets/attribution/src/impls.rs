@@ -4,7 +4,7 @@ use alloc::vec::Vec;
 use frame_support::{
 	ensure,
 	pallet_prelude::DispatchResult,
-	storage::{with_transaction, TransactionOutcome},
+	storage::{transactional::with_transaction_opaque_err, TransactionOutcome},
 	traits::{fungible::Mutate, tokens::Preservation, Get},
 };
 use frame_system::pallet_prelude::BlockNumberFor;
@@ -88,9 +88,10 @@ impl<T: Config> Pallet<T> {
 		Ok(inference)
 	}
 
-	/// Checks an attestor's scores against the rules and the model's datasets; returns each
-	/// contribution with the account paid for it.
+	/// Checks an attestor's scores against the rules and the model's snapshot of contributions;
+	/// returns each contribution with the account paid for it.
 	pub(crate) fn validate_scores(
+		model: ModelId,
 		scores: &[(ContributionRef, Perbill)],
 		terms: &TermsOf<T>,
 	) -> Result<AllocationOf<T>, DispatchError> {
@@ -112,13 +113,16 @@ impl<T: Config> Pallet<T> {
 		ensure!(total == Perbill::ACCURACY as u64, Error::<T>::SharesNotComplete);
 		let mut allocation = Vec::with_capacity(scores.len());
 		for (contribution, share) in scores {
-			let (account, _) =
-				T::Datasets::contribution(*contribution).ok_or(Error::<T>::UnknownContribution)?;
-			ensure!(
-				terms.datasets.contains(&contribution.dataset),
-				Error::<T>::ContributionNotInModel
-			);
-			allocation.push((*contribution, account, *share));
+			// Only the contributions the model was registered (or re-indexed) with: its
+			// snapshot, which also keeps paying contributions withdrawn since.
+			let entry = match T::Models::snapshot_contribution(model, *contribution) {
+				Some(entry) => entry,
+				None if T::Datasets::contribution(*contribution).is_some() ||
+					!terms.datasets.contains(&contribution.dataset) =>
+					return Err(Error::<T>::ContributionNotInModel.into()),
+				None => return Err(Error::<T>::UnknownContribution.into()),
+			};
+			allocation.push((*contribution, entry.contributor, *share));
 		}
 		Ok(allocation)
 	}
@@ -181,19 +185,14 @@ impl<T: Config> Pallet<T> {
 			Self::remove_pending(inference);
 			return 0;
 		};
-		let cap = T::MaxFallbackContributions::get();
-		let mut records: Vec<(ContributionRef, T::AccountId, u32)> = Vec::new();
-		for dataset in &terms.datasets {
-			let room = cap.saturating_sub(records.len() as u32);
-			if room == 0 {
-				break;
-			}
-			records.extend(
-				T::Datasets::contributions(*dataset, room)
-					.into_iter()
-					.map(|share| (share.contribution, share.contributor, share.records)),
-			);
-		}
+		// The model's fallback snapshot: the contributions (and capped record counts) fixed
+		// when it was registered or re-indexed; the runtime bounds the snapshot by
+		// `MaxFallbackContributions`, so everyone in it is paid.
+		let records: Vec<(ContributionRef, T::AccountId, u32)> =
+			T::Models::fallback_shares(pending.model, 0, T::MaxFallbackContributions::get())
+				.into_iter()
+				.map(|share| (share.contribution, share.contributor, share.records))
+				.collect();
 		let read = records.len() as u32;
 		Self::pay_out(inference, &pending, &terms, &[], Allocation::Records(records));
 		Self::deposit_event(Event::InferenceSettledWithoutAttribution { inference });
@@ -270,28 +269,32 @@ impl<T: Config> Pallet<T> {
 			.saturating_sub(contributors_part);
 		to_protocol_account = to_protocol_account.saturating_add(dust);
 
-		// Stakers: an O(1) credit to the model's pool, made only together with the transfer
-		// of the funds to the reward account (one storage transaction: if the transfer fails,
-		// the credit is undone); without stake, or if the funds cannot move, the owner takes it.
+		// Stakers: the funds move to the reward account first, then the model's pool is
+		// credited in O(1), in one storage transaction (undone if either fails); without
+		// (warmed-up) stake, or if the funds cannot move, the owner takes the part.
 		if !stakers_part.is_zero() {
 			let target = StakeTarget::Model(pending.model);
-			let credited = with_transaction(|| {
-				if let Err(amount) = T::Staking::reward_stakers(target, stakers_part) {
-					return TransactionOutcome::Rollback(Err::<(), _>(amount));
-				}
-				match T::Currency::transfer(
+			let credited = with_transaction_opaque_err(|| {
+				if T::Currency::transfer(
 					&Self::escrow_account(),
 					&T::Staking::reward_account(),
 					stakers_part,
 					Preservation::Preserve,
-				) {
-					Ok(_) => TransactionOutcome::Commit(Ok(())),
-					Err(_) => TransactionOutcome::Rollback(Err(stakers_part)),
+				)
+				.is_err()
+				{
+					return TransactionOutcome::Rollback(Err::<(), _>(stakers_part));
+				}
+				match T::Staking::reward_stakers(target, stakers_part) {
+					Ok(()) => TransactionOutcome::Commit(Ok(())),
+					Err(amount) => TransactionOutcome::Rollback(Err(amount)),
 				}
 			});
+			// (The outer error is the transaction nesting limit: nothing was credited then.)
 			match credited {
-				Ok(()) => payout.to_stakers = stakers_part,
-				Err(amount) => owner_part = owner_part.saturating_add(amount),
+				Ok(Ok(())) => payout.to_stakers = stakers_part,
+				Ok(Err(amount)) => owner_part = owner_part.saturating_add(amount),
+				Err(()) => owner_part = owner_part.saturating_add(stakers_part),
 			}
 		}
 

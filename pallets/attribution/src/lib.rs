@@ -41,8 +41,10 @@
 //!    contributor calls `claim_earnings`.
 //!
 //! Without a quorum after `AttributionTimeout` blocks, the contributors' part is split by the
-//! record counts the contributors declared, over the first `MaxFallbackContributions`
-//! contributions of the model's datasets (`InferenceSettledWithoutAttribution`). Deadlines
+//! record counts of the model's fallback snapshot (`InferenceSettledWithoutAttribution`): the
+//! contributions its datasets held when it was registered or re-indexed, with the counts the
+//! registry capped then, so contributions added later or inflated counts take nothing. The
+//! runtime bounds snapshots by `MaxFallbackContributions`, so everyone in one is paid. Deadlines
 //! follow inference ids (both grow with time), so expired inferences are found by a cursor
 //! that sweeps ids in order: at most `MaxExpiryScan` ids and `MaxExpiredPerBlock` settlements
 //! in `on_initialize`, and more in `on_idle` while the block has weight left.
@@ -194,8 +196,9 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxExpiredPerBlock: Get<u32>;
 
-		/// The maximum number of contributions the timeout split pays (datasets × their
-		/// contributions, in dataset order then id order; later ones are not paid).
+		/// The maximum number of contributions the timeout split reads from a model's fallback
+		/// snapshot (at least the model registry's `MaxSnapshotContributions`, so that every
+		/// one is paid).
 		#[pallet::constant]
 		type MaxFallbackContributions: Get<u32>;
 

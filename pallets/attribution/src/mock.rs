@@ -263,9 +263,38 @@ impl MockModels {
 		MODELS.with(|m| m.borrow_mut().get_mut(&model).map(|t| t.retired = true));
 	}
 }
+impl MockModels {
+	/// The double's fallback snapshot of `model`: the contributions its datasets hold now
+	/// (the real registry freezes them at registration; its own tests cover that).
+	fn snapshot(model: ModelId) -> Vec<ContributionShare<AccountId>> {
+		let datasets = Self::model(model).map(|t| t.datasets).unwrap_or_default();
+		CONTRIBUTIONS.with(|m| {
+			m.borrow()
+				.iter()
+				.filter(|(c, _)| datasets.contains(&c.dataset))
+				.map(|(c, (a, r))| ContributionShare { contribution: *c, contributor: *a, records: *r })
+				.collect()
+		})
+	}
+}
 impl ModelsInspect<AccountId, Balance> for MockModels {
 	fn model(model: ModelId) -> Option<ModelTerms<AccountId, Balance>> {
 		MODELS.with(|m| m.borrow().get(&model).cloned())
+	}
+	fn fallback_len(model: ModelId) -> u32 {
+		Self::snapshot(model).len() as u32
+	}
+	fn fallback_total_records(model: ModelId) -> u64 {
+		Self::snapshot(model).iter().map(|s| s.records as u64).sum()
+	}
+	fn fallback_shares(model: ModelId, start: u32, limit: u32) -> Vec<ContributionShare<AccountId>> {
+		Self::snapshot(model).into_iter().skip(start as usize).take(limit as usize).collect()
+	}
+	fn snapshot_contribution(
+		model: ModelId,
+		contribution: ContributionRef,
+	) -> Option<ContributionShare<AccountId>> {
+		Self::snapshot(model).into_iter().find(|s| s.contribution == contribution)
 	}
 }
 

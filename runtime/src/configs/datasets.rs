@@ -11,6 +11,8 @@ parameter_types! {
 	pub const ContributionDeposit: Balance = 100 * MILLI_UNIT;
 	/// Held per byte of stored uri and metadata.
 	pub const DepositPerByte: Balance = MILLI_UNIT;
+	/// Held from a dataset's owner for each approval it gives, until revoked.
+	pub const ApprovalDeposit: Balance = 100 * MILLI_UNIT;
 }
 
 impl pallet_datasets::Config for Runtime {
@@ -19,6 +21,7 @@ impl pallet_datasets::Config for Runtime {
 	type DatasetDeposit = DatasetDeposit;
 	type ContributionDeposit = ContributionDeposit;
 	type DepositPerByte = DepositPerByte;
+	type ApprovalDeposit = ApprovalDeposit;
 	type MaxUriLen = ConstU32<256>;
 	type MaxMetadataLen = ConstU32<1024>;
 	type MaxContributionsPerDataset = ConstU32<1000>;

@@ -32,6 +32,9 @@ parameter_types! {
 	pub const MinStake: Balance = UNIT;
 	/// The smallest attestor bond.
 	pub const MinAttestorBond: Balance = 100 * UNIT;
+	/// New stake earns only after an hour: just-in-time stake before a large settlement
+	/// earns nothing from it.
+	pub const StakeWarmup: BlockNumber = 60 * MINUTES;
 	/// Unbonding funds stay held (and slashable) for a day.
 	pub const UnbondingPeriod: BlockNumber = 24 * 60 * MINUTES;
 
@@ -82,6 +85,8 @@ impl pallet_models::Config for Runtime {
 	type MaxDatasetsPerModel = ConstU32<16>;
 	type MaxUriLen = ConstU32<256>;
 	type MaxLineageDepth = ConstU32<8>;
+	type MaxSnapshotContributions = ConstU32<256>;
+	type MaxRecordsPerContribution = ConstU32<1_000_000>;
 	type WeightInfo = pallet_models::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = crate::benchmarks::Helper;
@@ -96,6 +101,7 @@ impl pallet_stake::Config for Runtime {
 	type MinStake = MinStake;
 	type MinAttestorBond = MinAttestorBond;
 	type UnbondingPeriod = UnbondingPeriod;
+	type StakeWarmup = StakeWarmup;
 	type MaxUnbondingChunks = ConstU32<16>;
 	type SlashOrigin = EnsureRoot<AccountId>;
 	type SlashBeneficiary = ProtocolAccount;
@@ -127,7 +133,8 @@ impl pallet_attribution::Config for Runtime {
 	type MaxBatch = ConstU32<64>;
 	type MaxExpiryScan = ConstU32<1024>;
 	type MaxExpiredPerBlock = ConstU32<8>;
-	type MaxFallbackContributions = ConstU32<64>;
+	// Every contribution of a model's fallback snapshot is paid on timeout.
+	type MaxFallbackContributions = ConstU32<256>;
 	type WeightInfo = pallet_attribution::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = crate::benchmarks::Helper;
