@@ -27,7 +27,7 @@ export function freePort() {
 }
 
 /** Whether the node's RPC server answers `system_health` over HTTP. */
-async function rpcAnswers(port) {
+export async function rpcAnswers(port) {
   try {
     const res = await fetch(`http://127.0.0.1:${port}`, {
       method: 'POST',

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { connect } from '../../client/lib/chain.mjs';
-import { nodeBinary, freePort } from '../node.mjs';
+import { nodeBinary, freePort, rpcAnswers } from '../node.mjs';
 
 export const VALIDATORS = ['alice', 'bob', 'charlie', 'dave'];
 
@@ -19,7 +19,7 @@ function nodeKey(i) {
 }
 
 /** Starts the network; resolves with `{ nodes, kill(name), restart(name), stop() }`. */
-export async function startNetwork({ timeoutMs = 300000 } = {}) {
+export async function startNetwork({ timeoutMs = 600000 } = {}) {
   const base = await mkdtemp(join(tmpdir(), 'tributary-e2e-net-'));
   const keyFile = join(base, 'alice.key');
   writeFileSync(keyFile, nodeKey(0));
@@ -45,18 +45,17 @@ export async function startNetwork({ timeoutMs = 300000 } = {}) {
     node.child.on('exit', (code, signal) => { node.exited = { code, signal }; });
   };
 
+  // Poll over plain HTTP until the RPC server answers (the debug node compiles the runtime
+  // first), then open one WebSocket.
   const waitReady = async (node) => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       if (node.exited) throw new Error(`${node.name} exited: ${node.log.join('').slice(-4000)}`);
-      try {
-        node.api = await connect(`ws://127.0.0.1:${node.rpc}`, 5000);
-        return;
-      } catch {
-        if (Date.now() > deadline) throw new Error(`${node.name}: no RPC within ${timeoutMs} ms`);
-        await new Promise((r) => setTimeout(r, 2000));
-      }
+      if (await rpcAnswers(node.rpc)) break;
+      if (Date.now() > deadline) throw new Error(`${node.name}: no RPC within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 2000));
     }
+    node.api = await connect(`ws://127.0.0.1:${node.rpc}`, 60000);
   };
 
   const kill = async (name, signal = 'SIGKILL') => {
