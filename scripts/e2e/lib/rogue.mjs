@@ -22,11 +22,8 @@ function authorizedExtrinsic(call) {
 
 /** The bytes an attestor key signs: domain tag, genesis hash, payload (SCALE). */
 function signedBytes(api, domain, payload) {
-  return u8aConcat(
-    api.createType('Bytes', stringToU8a(domain)).toU8a(),
-    api.genesisHash.toU8a(),
-    payload.toU8a(),
-  );
+  const tag = stringToU8a(domain);
+  return u8aConcat(compactToU8a(tag.length), tag, api.genesisHash.toU8a(), payload.toU8a());
 }
 
 /** `scores`: `[[dataset, contribution, parts per billion], …]` sorted by contribution. */
