@@ -78,7 +78,11 @@ impl pallet_models::benchmarking::BenchmarkHelper<AccountId> for Helper {
 
 impl pallet_stake::benchmarking::BenchmarkHelper for Helper {
 	fn active_target() -> StakeTarget {
-		StakeTarget::Dataset(Self::dataset(u32::MAX, 0, &frame_benchmarking::account("owner", 0, 0)))
+		StakeTarget::Dataset(Self::dataset(
+			u32::MAX,
+			0,
+			&frame_benchmarking::account("owner", 0, 0),
+		))
 	}
 }
 

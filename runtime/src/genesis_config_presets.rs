@@ -167,7 +167,10 @@ mod tests {
 				assert_eq!(crate::Balances::free_balance(&alice), ENDOWMENT - ATTESTOR_BOND);
 				assert!(pallet_stake::Attestors::<crate::Runtime>::contains_key(&alice));
 				let key = AttestorId::from(Sr25519Keyring::Alice.public());
-				assert_eq!(pallet_attribution::KeyOwners::<crate::Runtime>::get(&key), Some(alice.clone()));
+				assert_eq!(
+					pallet_attribution::KeyOwners::<crate::Runtime>::get(&key),
+					Some(alice.clone())
+				);
 				for account in crate::configs::system_accounts() {
 					assert_eq!(crate::Balances::free_balance(&account), crate::EXISTENTIAL_DEPOSIT);
 				}

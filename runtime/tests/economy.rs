@@ -80,8 +80,11 @@ fn alice_attests(inference: u64, scores: pallet_attribution::Scores) {
 	let salt = [3u8; 32];
 	let index_hash = pallet_attribution::Inferences::<Runtime>::get(inference).unwrap().index_hash;
 	let result = result_hash(ENGINE_VERSION, inference, &index_hash, &scores);
-	let commitment =
-		Commitment { inference, key: key.clone(), commitment: commitment_hash(&result, &alice, &salt) };
+	let commitment = Commitment {
+		inference,
+		key: key.clone(),
+		commitment: commitment_hash(&result, &alice, &salt),
+	};
 	let genesis = Attribution::genesis_hash();
 	let signature = pair.sign(&signed_bytes(COMMIT_DOMAIN, &genesis, &commitment)).into();
 	let nonce = System::account_nonce(&alice);

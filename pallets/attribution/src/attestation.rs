@@ -33,9 +33,9 @@ use tributary_primitives::{
 };
 
 use crate::{
-	commitment_hash, result_hash, signed_bytes, AttestationsOf, BalanceOf, Commitment,
-	Commitments, Config, Error, Event, InferenceOf, Inferences, KeyOwners, Pallet, Quorum, Reveal,
-	Reveals, WeightInfo, COMMIT_DOMAIN, ENGINE_VERSION, REVEAL_DOMAIN,
+	commitment_hash, result_hash, signed_bytes, AttestationsOf, BalanceOf, Commitment, Commitments,
+	Config, Error, Event, InferenceOf, Inferences, KeyOwners, Pallet, Quorum, Reveal, Reveals,
+	WeightInfo, COMMIT_DOMAIN, ENGINE_VERSION, REVEAL_DOMAIN,
 };
 
 /// What a valid commitment is about: the attestor's account and the pending inference.
@@ -73,9 +73,9 @@ impl<T: Config> Pallet<T> {
 	/// Whether reveals of `pending` are open: `Quorum` attestors committed, or the commit
 	/// window since payment has passed.
 	pub fn reveals_open(pending: &InferenceOf<T>, commitments: u32) -> bool {
-		commitments >= Quorum::<T>::get() ||
-			frame_system::Pallet::<T>::block_number() >=
-				pending.paid_at.saturating_add(T::CommitWindow::get())
+		commitments >= Quorum::<T>::get()
+			|| frame_system::Pallet::<T>::block_number()
+				>= pending.paid_at.saturating_add(T::CommitWindow::get())
 	}
 
 	/// Every check of a commitment against the current state.
@@ -125,10 +125,7 @@ impl<T: Config> Pallet<T> {
 			.ok_or(Error::<T>::NoCommitment)?;
 		let reveals = Reveals::<T>::get(reveal.inference);
 		ensure!(!reveals.iter().any(|(who, _)| who == &attestor), Error::<T>::AlreadySubmitted);
-		ensure!(
-			Self::reveals_open(&pending, commitments.len() as u32),
-			Error::<T>::RevealTooEarly
-		);
+		ensure!(Self::reveals_open(&pending, commitments.len() as u32), Error::<T>::RevealTooEarly);
 		let result =
 			result_hash(ENGINE_VERSION, reveal.inference, &pending.index_hash, &reveal.scores);
 		ensure!(
@@ -158,7 +155,11 @@ impl<T: Config> Pallet<T> {
 
 	/// The pool's view of a valid attestation: one per (kind, attestor, inference), valid for
 	/// `SubmissionLongevity` blocks, gossiped to the other nodes.
-	fn valid(kind: &'static [u8], attestor: &T::AccountId, inference: InferenceId) -> ValidTransaction {
+	fn valid(
+		kind: &'static [u8],
+		attestor: &T::AccountId,
+		inference: InferenceId,
+	) -> ValidTransaction {
 		ValidTransaction::with_tag_prefix("tributary-attribution")
 			.priority(T::AttestationPriority::get())
 			.and_provides((kind, attestor, inference))
@@ -210,8 +211,8 @@ impl<T: Config> Pallet<T> {
 	/// runs of equal datasets among them (the distinct datasets of a valid, sorted result;
 	/// never fewer for any input).
 	pub fn reveal_weight(scores: &[(ContributionRef, sp_runtime::Perbill)]) -> Weight {
-		let runs = scores.windows(2).filter(|w| w[0].0.dataset != w[1].0.dataset).count() as u32 +
-			u32::from(!scores.is_empty());
+		let runs = scores.windows(2).filter(|w| w[0].0.dataset != w[1].0.dataset).count() as u32
+			+ u32::from(!scores.is_empty());
 		T::WeightInfo::reveal_attribution(scores.len() as u32, runs)
 	}
 

@@ -9,8 +9,8 @@ use super::*;
 use crate::Pallet as Attribution;
 use alloc::{vec, vec::Vec};
 use frame_benchmarking::v2::*;
-use frame_support::traits::{fungible::Mutate, Get};
 use frame_support::pallet_prelude::TransactionSource;
+use frame_support::traits::{fungible::Mutate, Get};
 use frame_system::RawOrigin;
 use sp_runtime::RuntimeAppPublic;
 use sp_runtime::{
@@ -227,7 +227,9 @@ mod benchmarks {
 		#[block]
 		{
 			use frame_support::traits::Authorize;
-			call.authorize(TransactionSource::External).ok_or("authorized")?.map_err(|_| "valid")?;
+			call.authorize(TransactionSource::External)
+				.ok_or("authorized")?
+				.map_err(|_| "valid")?;
 		}
 
 		Ok(())
@@ -263,7 +265,9 @@ mod benchmarks {
 		#[block]
 		{
 			use frame_support::traits::Authorize;
-			call.authorize(TransactionSource::External).ok_or("authorized")?.map_err(|_| "valid")?;
+			call.authorize(TransactionSource::External)
+				.ok_or("authorized")?
+				.map_err(|_| "valid")?;
 		}
 
 		Ok(())

@@ -20,9 +20,9 @@ use tributary_primitives::{
 #[cfg(any(feature = "try-runtime", test))]
 use crate::{AttestorKeys, KeyOwners, Quorum};
 use crate::{
-	BalanceOf, Commitments, ProtocolArrears, Config, ContributorEarnings, DatasetRevenue, Developers, Error, Event,
+	BalanceOf, Commitments, Config, ContributorEarnings, DatasetRevenue, Developers, Error, Event,
 	ExpiryCursor, Inference, InferenceOf, Inferences, ModelRevenue, NextInferenceId, Pallet,
-	Payout, PendingInference, QueryOf, Reveals, Totals, WeightInfo,
+	Payout, PendingInference, ProtocolArrears, QueryOf, Reveals, Totals, WeightInfo,
 };
 
 type TermsOf<T> = ModelTerms<<T as frame_system::Config>::AccountId, BalanceOf<T>>;
@@ -117,9 +117,11 @@ impl<T: Config> Pallet<T> {
 			// snapshot, which also keeps paying contributions withdrawn since.
 			let entry = match T::Models::snapshot_contribution(model, *contribution) {
 				Some(entry) => entry,
-				None if T::Datasets::contribution(*contribution).is_some() ||
-					!terms.datasets.contains(&contribution.dataset) =>
-					return Err(Error::<T>::ContributionNotInModel.into()),
+				None if T::Datasets::contribution(*contribution).is_some()
+					|| !terms.datasets.contains(&contribution.dataset) =>
+				{
+					return Err(Error::<T>::ContributionNotInModel.into())
+				}
 				None => return Err(Error::<T>::UnknownContribution.into()),
 			};
 			allocation.push((*contribution, entry.contributor, *share));
@@ -484,10 +486,7 @@ impl<T: Config> Pallet<T> {
 			ensure!(Inferences::<T>::contains_key(id), "reveals for a settled inference");
 			let commitments = Commitments::<T>::get(id);
 			for (who, _) in reveals.iter() {
-				ensure!(
-					commitments.iter().any(|(c, _)| c == who),
-					"a reveal without a commitment"
-				);
+				ensure!(commitments.iter().any(|(c, _)| c == who), "a reveal without a commitment");
 			}
 		}
 		for (account, key) in AttestorKeys::<T>::iter() {

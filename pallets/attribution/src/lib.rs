@@ -63,9 +63,9 @@ mod attestation;
 #[cfg(feature = "runtime-benchmarks")]
 pub mod benchmarking;
 mod impls;
-pub mod offchain;
 #[cfg(test)]
 mod mock;
+pub mod offchain;
 #[cfg(test)]
 mod tests;
 pub mod types;
@@ -90,8 +90,8 @@ pub type BalanceOf<T> =
 pub mod pallet {
 	use super::*;
 	use frame_support::{pallet_prelude::*, PalletId};
-	use sp_runtime::transaction_validity::TransactionPriority;
 	use frame_system::pallet_prelude::*;
+	use sp_runtime::transaction_validity::TransactionPriority;
 	use sp_runtime::Perbill;
 	use tributary_primitives::traits::{DatasetsInspect, ModelsInspect, StakingHooks};
 
@@ -105,8 +105,7 @@ pub mod pallet {
 	/// Configuration of the attribution pallet.
 	#[pallet::config]
 	pub trait Config:
-		frame_system::Config
-		+ frame_system::offchain::CreateAuthorizedTransaction<Call<Self>>
+		frame_system::Config + frame_system::offchain::CreateAuthorizedTransaction<Call<Self>>
 	{
 		/// The currency fees are paid in.
 		type Currency: fungible::Inspect<Self::AccountId> + fungible::Mutate<Self::AccountId>;
@@ -240,8 +239,7 @@ pub mod pallet {
 
 	/// Each attestor account's `attr` key.
 	#[pallet::storage]
-	pub type AttestorKeys<T: Config> =
-		StorageMap<_, Blake2_128Concat, T::AccountId, AttestorId>;
+	pub type AttestorKeys<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, AttestorId>;
 
 	/// The account each registered `attr` key belongs to.
 	#[pallet::storage]

@@ -272,7 +272,11 @@ impl MockModels {
 			m.borrow()
 				.iter()
 				.filter(|(c, _)| datasets.contains(&c.dataset))
-				.map(|(c, (a, r))| ContributionShare { contribution: *c, contributor: *a, records: *r })
+				.map(|(c, (a, r))| ContributionShare {
+					contribution: *c,
+					contributor: *a,
+					records: *r,
+				})
 				.collect()
 		})
 	}
@@ -287,7 +291,11 @@ impl ModelsInspect<AccountId, Balance> for MockModels {
 	fn fallback_total_records(model: ModelId) -> u64 {
 		Self::snapshot(model).iter().map(|s| s.records as u64).sum()
 	}
-	fn fallback_shares(model: ModelId, start: u32, limit: u32) -> Vec<ContributionShare<AccountId>> {
+	fn fallback_shares(
+		model: ModelId,
+		start: u32,
+		limit: u32,
+	) -> Vec<ContributionShare<AccountId>> {
 		Self::snapshot(model).into_iter().skip(start as usize).take(limit as usize).collect()
 	}
 	fn snapshot_contribution(
@@ -413,7 +421,9 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	.unwrap();
 	let mut ext = sp_io::TestExternalities::new(t);
 	// The benchmarks generate and sign with `attr` keys.
-	ext.register_extension(sp_keystore::KeystoreExt::new(sp_keystore::testing::MemoryKeystore::new()));
+	ext.register_extension(sp_keystore::KeystoreExt::new(
+		sp_keystore::testing::MemoryKeystore::new(),
+	));
 	ext.execute_with(|| {
 		System::set_block_number(1);
 		CONTRIBUTIONS.with(|c| c.borrow_mut().clear());

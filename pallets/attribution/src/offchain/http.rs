@@ -55,10 +55,8 @@ pub fn http_uri(uri: &[u8]) -> Result<String, FetchError> {
 /// GETs `uri` and returns its body, refusing a `Content-Length` above `limit`.
 pub fn fetch(uri: &str, limit: u32) -> Result<Vec<u8>, FetchError> {
 	let deadline = sp_io::offchain::timestamp().add(Duration::from_millis(FETCH_TIMEOUT_MS));
-	let pending = http::Request::get(uri)
-		.deadline(deadline)
-		.send()
-		.map_err(|_| FetchError::Unreachable)?;
+	let pending =
+		http::Request::get(uri).deadline(deadline).send().map_err(|_| FetchError::Unreachable)?;
 	let mut response = pending
 		.try_wait(deadline)
 		.map_err(|_| FetchError::Unreachable)?
@@ -78,7 +76,11 @@ pub fn fetch(uri: &str, limit: u32) -> Result<Vec<u8>, FetchError> {
 	let mut filled = 0usize;
 	loop {
 		let read = if filled < body.len() {
-			sp_io::offchain::http_response_read_body(response.id, &mut body[filled..], Some(deadline))
+			sp_io::offchain::http_response_read_body(
+				response.id,
+				&mut body[filled..],
+				Some(deadline),
+			)
 		} else {
 			// One more read must find the end of the body.
 			let mut probe = [0u8; 1];

@@ -29,15 +29,11 @@ use sp_runtime::{
 	traits::Get,
 	RuntimeAppPublic, SaturatedConversion,
 };
-use tributary_primitives::{
-	attestor::AttestorId,
-	traits::ModelsInspect,
-	ModelId,
-};
+use tributary_primitives::{attestor::AttestorId, traits::ModelsInspect, ModelId};
 
 use crate::{
-	commitment_hash, result_hash, signed_bytes, Call, Commitment, Commitments, Config,
-	InferenceOf, Inferences, Pallet, Reveal, Reveals, COMMIT_DOMAIN, ENGINE_VERSION, REVEAL_DOMAIN,
+	commitment_hash, result_hash, signed_bytes, Call, Commitment, Commitments, Config, InferenceOf,
+	Inferences, Pallet, Reveal, Reveals, COMMIT_DOMAIN, ENGINE_VERSION, REVEAL_DOMAIN,
 };
 use ledger::Attestation;
 
@@ -63,7 +59,9 @@ pub struct LocalAttestor<AccountId> {
 pub fn local_attestors<T: Config>() -> Vec<LocalAttestor<T::AccountId>> {
 	AttestorId::all()
 		.into_iter()
-		.filter_map(|key| Pallet::<T>::active_attestor(&key).ok().map(|account| LocalAttestor { key, account }))
+		.filter_map(|key| {
+			Pallet::<T>::active_attestor(&key).ok().map(|account| LocalAttestor { key, account })
+		})
 		.collect()
 }
 
@@ -73,21 +71,23 @@ pub fn run<T: Config>(now: BlockNumberFor<T>) {
 	if attestors.is_empty() {
 		return;
 	}
-	let mut lock = StorageLock::<BlockAndTime<frame_system::Pallet<T>>>::with_block_and_time_deadline(
-		LOCK_KEY,
-		LOCK_BLOCKS,
-		sp_runtime::offchain::Duration::from_millis(LOCK_MILLIS),
-	);
+	let mut lock =
+		StorageLock::<BlockAndTime<frame_system::Pallet<T>>>::with_block_and_time_deadline(
+			LOCK_KEY,
+			LOCK_BLOCKS,
+			sp_runtime::offchain::Duration::from_millis(LOCK_MILLIS),
+		);
 	let Ok(_guard) = lock.try_lock() else {
 		log::debug!(target: LOG_TARGET, "another worker run is in progress; exiting");
 		return;
 	};
 	let now: u64 = now.saturated_into();
 	let started = sp_io::offchain::timestamp();
-	let mut pending: Vec<(u64, InferenceOf<T>)> = Pallet::<T>::pending_inferences(0, T::MaxWorkerInferences::get())
-		.into_iter()
-		.filter_map(|p| Inferences::<T>::get(p.inference).map(|i| (p.inference, i)))
-		.collect();
+	let mut pending: Vec<(u64, InferenceOf<T>)> =
+		Pallet::<T>::pending_inferences(0, T::MaxWorkerInferences::get())
+			.into_iter()
+			.filter_map(|p| Inferences::<T>::get(p.inference).map(|i| (p.inference, i)))
+			.collect();
 	ledger::forget_settled::<T>(&attestors);
 	if pending.is_empty() {
 		evict_unused::<T>(&[]);
@@ -143,7 +143,8 @@ fn step<T: Config>(
 	let committed = commitments.iter().any(|(who, _)| who == &attestor.account);
 	let record = ledger::get(&attestor.key, inference);
 	if !committed {
-		let in_flight = record.as_ref().is_some_and(|r| now < r.commit_sent_at.saturating_add(longevity));
+		let in_flight =
+			record.as_ref().is_some_and(|r| now < r.commit_sent_at.saturating_add(longevity));
 		return if in_flight { Step::Wait } else { Step::Commit };
 	}
 	if Reveals::<T>::get(inference).iter().any(|(who, _)| who == &attestor.account) {
@@ -153,7 +154,9 @@ fn step<T: Config>(
 		return Step::Wait;
 	}
 	match record {
-		Some(r) if r.reveal_sent_at.map_or(true, |at| now >= at.saturating_add(longevity)) => Step::Reveal(r),
+		Some(r) if r.reveal_sent_at.map_or(true, |at| now >= at.saturating_add(longevity)) => {
+			Step::Reveal(r)
+		}
 		Some(_) => Step::Wait,
 		None => {
 			log::warn!(
@@ -190,7 +193,13 @@ fn attest_group<T: Config>(
 		return;
 	}
 	let Some(terms) = terms else { return };
-	let bytes = match index_store::load(model, &hash, &terms.index_uri, T::MaxIndexBytes::get(), now) {
+	let bytes = match index_store::load(
+		model,
+		&hash,
+		&terms.index_uri,
+		T::MaxIndexBytes::get(),
+		now,
+	) {
 		Ok(bytes) => bytes,
 		Err(index_store::IndexError::BackingOff { retry_at }) => {
 			log::debug!(target: LOG_TARGET, "model {model}: index {hash:?} unavailable, next try at block {retry_at}");
@@ -233,7 +242,9 @@ fn attest_group<T: Config>(
 fn describe(e: &index_store::IndexError) -> alloc::string::String {
 	use alloc::format;
 	match e {
-		index_store::IndexError::BackingOff { retry_at } => format!("backing off until block {retry_at}"),
+		index_store::IndexError::BackingOff { retry_at } => {
+			format!("backing off until block {retry_at}")
+		}
 		index_store::IndexError::Fetch(f) => format!("fetch failed: {f}"),
 		index_store::IndexError::HashMismatch { got } => {
 			format!("the bytes served hash to {got:?}, not to the registered index hash")
@@ -276,8 +287,12 @@ fn reveal<T: Config>(
 	mut record: Attestation,
 	now: u64,
 ) {
-	let reveal =
-		Reveal { inference, key: attestor.key.clone(), salt: record.salt, scores: record.scores.clone() };
+	let reveal = Reveal {
+		inference,
+		key: attestor.key.clone(),
+		salt: record.salt,
+		scores: record.scores.clone(),
+	};
 	let message = signed_bytes(REVEAL_DOMAIN, &Pallet::<T>::genesis_hash(), &reveal);
 	let Some(signature) = attestor.key.sign(&message) else {
 		log::error!(target: LOG_TARGET, "the keystore cannot sign with attr key {:?}", attestor.key);
@@ -292,7 +307,9 @@ fn submit<T: Config>(call: Call<T>, what: &str, inference: u64) {
 	let xt = T::create_authorized_transaction(call.into());
 	match SubmitTransaction::<T, Call<T>>::submit_transaction(xt) {
 		Ok(()) => log::info!(target: LOG_TARGET, "inference {inference}: {what} submitted"),
-		Err(()) => log::warn!(target: LOG_TARGET, "inference {inference}: the pool refused the {what}"),
+		Err(()) => {
+			log::warn!(target: LOG_TARGET, "inference {inference}: the pool refused the {what}")
+		}
 	}
 }
 

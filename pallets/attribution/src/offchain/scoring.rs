@@ -54,7 +54,8 @@ impl<'a> Scorer<'a> {
 		query: &[u8],
 		max_entries: u32,
 	) -> Result<Vec<(ContributionRef, Perbill)>, ScoringError> {
-		let shares = self.view.attribute(query, max_entries as usize).map_err(ScoringError::Query)?;
+		let shares =
+			self.view.attribute(query, max_entries as usize).map_err(ScoringError::Query)?;
 		if shares.is_empty() {
 			return Err(ScoringError::NoPositiveScore);
 		}

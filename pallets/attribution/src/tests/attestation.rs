@@ -2,9 +2,7 @@
 //! the attestor key registry and the quorum as chain state.
 
 use super::*;
-use crate::{
-	Call, Commitments, Error, Event, KeyOwners, Quorum, Reveals, Totals, COMMIT_DOMAIN,
-};
+use crate::{Call, Commitments, Error, Event, KeyOwners, Quorum, Reveals, Totals, COMMIT_DOMAIN};
 use frame_support::{
 	pallet_prelude::{InvalidTransaction, TransactionSource, TransactionValidityError},
 	traits::Authorize,
@@ -17,7 +15,11 @@ fn code(error: Error<Test>) -> TransactionValidityError {
 	InvalidTransaction::Custom(m.error[0]).into()
 }
 
-fn authorize_commit(who: AccountId, id: u64, scores: &Scores) -> Result<(), TransactionValidityError> {
+fn authorize_commit(
+	who: AccountId,
+	id: u64,
+	scores: &Scores,
+) -> Result<(), TransactionValidityError> {
 	let (commitment, signature) = signed_commitment(who, id, scores);
 	Call::<Test>::commit_attribution { commitment, signature }
 		.authorize(TransactionSource::External)
@@ -25,7 +27,11 @@ fn authorize_commit(who: AccountId, id: u64, scores: &Scores) -> Result<(), Tran
 		.map(|_| ())
 }
 
-fn authorize_reveal(who: AccountId, id: u64, scores: &Scores) -> Result<(), TransactionValidityError> {
+fn authorize_reveal(
+	who: AccountId,
+	id: u64,
+	scores: &Scores,
+) -> Result<(), TransactionValidityError> {
 	let (reveal, signature) = signed_reveal(who, id, scores);
 	Call::<Test>::reveal_attribution { reveal, signature }
 		.authorize(TransactionSource::External)
@@ -57,20 +63,14 @@ fn commitments_reject_bad_input_without_changes() {
 		// Signed by another key than the one named.
 		let (commitment, _) = signed_commitment(ATT1, id, &half_half());
 		let (_, wrong) = signed_commitment(ATT2, id, &half_half());
-		assert_fails_unchanged!(
-			submit_commit(commitment, wrong),
-			Error::<Test>::BadSignature
-		);
+		assert_fails_unchanged!(submit_commit(commitment, wrong), Error::<Test>::BadSignature);
 		// A signature over a reveal payload is not one over a commitment (domain tags).
 		let (commitment, _) = signed_commitment(ATT1, id, &half_half());
 		let replayed = attestor_sign(
 			ATT1,
 			&signed_bytes(crate::REVEAL_DOMAIN, &Attribution::genesis_hash(), &commitment),
 		);
-		assert_fails_unchanged!(
-			submit_commit(commitment, replayed),
-			Error::<Test>::BadSignature
-		);
+		assert_fails_unchanged!(submit_commit(commitment, replayed), Error::<Test>::BadSignature);
 		// Only through the authorized path.
 		let (commitment, signature) = signed_commitment(ATT1, id, &half_half());
 		assert_fails_unchanged!(
@@ -95,7 +95,11 @@ fn commitments_are_bounded() {
 	build_and_execute(|| {
 		let id = settle(0);
 		for who in [50, 51] {
-			assert_ok!(Attribution::register_attestor_key(RuntimeOrigin::root(), who, attestor_key(who)));
+			assert_ok!(Attribution::register_attestor_key(
+				RuntimeOrigin::root(),
+				who,
+				attestor_key(who)
+			));
 			MockStaking::bond(who);
 		}
 		// MaxAttestors = 4 commitments; the fifth finds no room.
@@ -112,7 +116,11 @@ fn an_attestor_cannot_attest_its_own_payment_model_or_earnings() {
 	build_and_execute(|| {
 		// DEV pays and OWNER owns model 0: both made attestors, both refused.
 		for who in [DEV, OWNER] {
-			assert_ok!(Attribution::register_attestor_key(RuntimeOrigin::root(), who, attestor_key(who)));
+			assert_ok!(Attribution::register_attestor_key(
+				RuntimeOrigin::root(),
+				who,
+				attestor_key(who)
+			));
 			MockStaking::bond(who);
 		}
 		let id = settle(0);
@@ -137,7 +145,10 @@ fn reveals_reject_bad_scores_without_changes() {
 		let p = Perbill::from_percent;
 		let cases: Vec<(Scores, Error<Test>)> = vec![
 			(vec![], Error::<Test>::EmptyScores),
-			((0..17).map(|i| (c(0, i), Perbill::from_parts(1))).collect(), Error::<Test>::TooManyScores),
+			(
+				(0..17).map(|i| (c(0, i), Perbill::from_parts(1))).collect(),
+				Error::<Test>::TooManyScores,
+			),
 			(vec![(c(1, 0), p(50)), (c(0, 0), p(50))], Error::<Test>::UnsortedScores),
 			(vec![(c(0, 0), p(50)), (c(0, 0), p(50))], Error::<Test>::UnsortedScores),
 			(vec![(c(0, 0), p(0)), (c(1, 0), p(100))], Error::<Test>::ZeroShare),
@@ -163,7 +174,10 @@ fn a_reveal_counts_only_after_its_own_commitment() {
 		// ATT3 saw ATT1's reveal and copies it without having committed: refused, in the pool
 		// too.
 		assert_fails_unchanged!(reveal(ATT3, id, &half_half()), Error::<Test>::NoCommitment);
-		assert_eq!(authorize_reveal(ATT3, id, &half_half()), Err(code(Error::<Test>::NoCommitment)));
+		assert_eq!(
+			authorize_reveal(ATT3, id, &half_half()),
+			Err(code(Error::<Test>::NoCommitment))
+		);
 		// Committing only now is too late to matter: the honest quorum settles first.
 		assert_ok!(reveal(ATT2, id, &half_half()));
 		assert!(!Inferences::<Test>::contains_key(id));
@@ -178,7 +192,10 @@ fn reveals_must_match_the_commitment_and_wait_for_the_window() {
 		assert_ok!(commit(ATT1, id, &half_half()));
 		// One commitment of a quorum of two, inside the commit window.
 		assert_fails_unchanged!(reveal(ATT1, id, &half_half()), Error::<Test>::RevealTooEarly);
-		assert_eq!(authorize_reveal(ATT1, id, &half_half()), Err(code(Error::<Test>::RevealTooEarly)));
+		assert_eq!(
+			authorize_reveal(ATT1, id, &half_half()),
+			Err(code(Error::<Test>::RevealTooEarly))
+		);
 		run_to_block(1 + COMMIT_WINDOW);
 		let other: Scores = vec![(c(0, 0), Perbill::one())];
 		assert_fails_unchanged!(reveal(ATT1, id, &other), Error::<Test>::CommitmentMismatch);
@@ -189,16 +206,10 @@ fn reveals_must_match_the_commitment_and_wait_for_the_window() {
 			ATT1,
 			&signed_bytes(crate::REVEAL_DOMAIN, &Attribution::genesis_hash(), &r),
 		);
-		assert_fails_unchanged!(
-			submit_reveal(r, signature),
-			Error::<Test>::CommitmentMismatch
-		);
+		assert_fails_unchanged!(submit_reveal(r, signature), Error::<Test>::CommitmentMismatch);
 		let (r, _) = signed_reveal(ATT1, id, &half_half());
 		let (_, wrong) = signed_reveal(ATT2, id, &half_half());
-		assert_fails_unchanged!(
-			submit_reveal(r, wrong),
-			Error::<Test>::BadSignature
-		);
+		assert_fails_unchanged!(submit_reveal(r, wrong), Error::<Test>::BadSignature);
 		assert_ok!(reveal(ATT1, id, &half_half()));
 		assert_fails_unchanged!(reveal(ATT1, id, &half_half()), Error::<Test>::AlreadySubmitted);
 		assert_eq!(Reveals::<Test>::get(id).len(), 1);
@@ -293,18 +304,21 @@ fn attestor_keys_register_rotate_and_retire() {
 		assert_ok!(commit(ATT2, id, &half_half()));
 		let old = attestor_key(ATT1);
 		assert_ok!(Attribution::rotate_attestor_key(RuntimeOrigin::signed(ATT1), attestor_key(77)));
-		System::assert_last_event(Event::AttestorKeySet { attestor: ATT1, key: attestor_key(77) }.into());
+		System::assert_last_event(
+			Event::AttestorKeySet { attestor: ATT1, key: attestor_key(77) }.into(),
+		);
 		assert_eq!(KeyOwners::<Test>::get(&old), None);
 		let (r, _) = signed_reveal(ATT1, id, &half_half());
-		let old_signature =
-			attestor_sign(ATT1, &signed_bytes(crate::REVEAL_DOMAIN, &Attribution::genesis_hash(), &r));
-		assert_fails_unchanged!(
-			submit_reveal(r, old_signature),
-			Error::<Test>::UnknownAttestorKey
+		let old_signature = attestor_sign(
+			ATT1,
+			&signed_bytes(crate::REVEAL_DOMAIN, &Attribution::genesis_hash(), &r),
 		);
+		assert_fails_unchanged!(submit_reveal(r, old_signature), Error::<Test>::UnknownAttestorKey);
 		let r = crate::Reveal { key: attestor_key(77), ..signed_reveal(ATT1, id, &half_half()).0 };
-		let signature =
-			attestor_sign(77, &signed_bytes(crate::REVEAL_DOMAIN, &Attribution::genesis_hash(), &r));
+		let signature = attestor_sign(
+			77,
+			&signed_bytes(crate::REVEAL_DOMAIN, &Attribution::genesis_hash(), &r),
+		);
 		assert_ok!(submit_reveal(r, signature));
 		// Removed by root: ATT2's key no longer counts.
 		assert_ok!(Attribution::remove_attestor_key(RuntimeOrigin::root(), ATT2));

@@ -9,7 +9,9 @@ use crate::{
 	commitment_hash, mock::*, result_hash, signed_bytes, Commitment, ContributorEarnings,
 	Inferences, Reveal, Scores, COMMIT_DOMAIN, ENGINE_VERSION, REVEAL_DOMAIN,
 };
-use frame_support::{assert_noop, assert_ok, pallet_prelude::DispatchResult, traits::fungible::Inspect};
+use frame_support::{
+	assert_noop, assert_ok, pallet_prelude::DispatchResult, traits::fungible::Inspect,
+};
 use sp_runtime::Perbill;
 use tributary_primitives::{attestor::AttestorSignature, ContributionRef};
 
@@ -98,8 +100,13 @@ pub(crate) fn signed_commitment(
 }
 
 /// `who`'s signed reveal of `scores` for `id`.
-pub(crate) fn signed_reveal(who: AccountId, id: u64, scores: &Scores) -> (Reveal, AttestorSignature) {
-	let reveal = Reveal { inference: id, key: attestor_key(who), salt: salt(who), scores: scores.clone() };
+pub(crate) fn signed_reveal(
+	who: AccountId,
+	id: u64,
+	scores: &Scores,
+) -> (Reveal, AttestorSignature) {
+	let reveal =
+		Reveal { inference: id, key: attestor_key(who), salt: salt(who), scores: scores.clone() };
 	let signature =
 		attestor_sign(who, &signed_bytes(REVEAL_DOMAIN, &Attribution::genesis_hash(), &reveal));
 	(reveal, signature)
@@ -107,7 +114,10 @@ pub(crate) fn signed_reveal(who: AccountId, id: u64, scores: &Scores) -> (Reveal
 
 /// Submits a commitment as the runtime applies an authorized transaction: the authorization
 /// (signature included), then the dispatch with the `Authorized` origin.
-pub(crate) fn submit_commit(commitment: Commitment, signature: AttestorSignature) -> DispatchResult {
+pub(crate) fn submit_commit(
+	commitment: Commitment,
+	signature: AttestorSignature,
+) -> DispatchResult {
 	Attribution::check_commit(&commitment, Some(&signature))?;
 	Attribution::commit_attribution(authorized(), commitment, signature)
 }

@@ -5,16 +5,18 @@ use super::*;
 use crate::{offchain::index_store, Call, Commitments, Quorum, Totals};
 use codec::Decode;
 use frame_support::{pallet_prelude::TransactionSource, traits::Authorize, traits::Hooks};
+use parking_lot::RwLock;
 use sp_core::{
 	offchain::{
-		testing::{OffchainState, PendingRequest, PoolState, TestOffchainExt, TestTransactionPoolExt},
+		testing::{
+			OffchainState, PendingRequest, PoolState, TestOffchainExt, TestTransactionPoolExt,
+		},
 		OffchainDbExt, OffchainWorkerExt, TransactionPoolExt,
 	},
 	H256,
 };
 use sp_keystore::{testing::MemoryKeystore, Keystore, KeystoreExt};
 use std::sync::Arc;
-use parking_lot::RwLock;
 use tributary_attribution::{Family, Index, Method};
 use tributary_primitives::attestor::ATTESTOR_KEY_TYPE;
 
@@ -46,8 +48,9 @@ fn engine_shares(bytes: &[u8]) -> Scores {
 		.unwrap()
 		.into_iter()
 		.map(|(i, ppb)| {
-			let (d, k) = tributary_attribution::parse_contribution_id(&index.contributors[i as usize])
-				.unwrap();
+			let (d, k) =
+				tributary_attribution::parse_contribution_id(&index.contributors[i as usize])
+					.unwrap();
 			(c(d, k), Perbill::from_parts(ppb))
 		})
 		.collect();
@@ -224,7 +227,11 @@ fn the_worker_only_acts_for_registered_active_attestors_without_conflicts() {
 	// The model's owner never attests its own model's inferences (no request is made).
 	let Node { mut ext, pool, .. } = node(&[OWNER]);
 	ext.execute_with(|| {
-		assert_ok!(Attribution::register_attestor_key(RuntimeOrigin::root(), OWNER, attestor_key(OWNER)));
+		assert_ok!(Attribution::register_attestor_key(
+			RuntimeOrigin::root(),
+			OWNER,
+			attestor_key(OWNER)
+		));
 		MockStaking::bond(OWNER);
 		settle(0);
 		Attribution::offchain_worker(1);

@@ -6,13 +6,9 @@ use crate::{
 	mock::*, ContributorEarnings, Earnings, Error, Event, ExpiryCursor, Inferences,
 	NextInferenceId, Reveals, Scores, Totals,
 };
-use frame_support::{
-	assert_noop, assert_ok,
-	traits::Currency,
-};
+use frame_support::{assert_noop, assert_ok, traits::Currency};
 use sp_runtime::{DispatchError, Perbill};
 use tributary_primitives::ContributionRef;
-
 
 // ---------------------------------------------------------------- settle_inference
 
