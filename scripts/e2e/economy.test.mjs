@@ -18,7 +18,7 @@ import {
 import { startDevNode } from './node.mjs';
 import { runClient as client } from './client.mjs';
 import {
-  wineSplit, datasetFile, trainingFile, serveFiles, trainModel, cliShares,
+  wineSplit, datasetFile, trainingFile, serveFiles, trainModel, cliShares, settlementEvents,
 } from './lib/attribution-world.mjs';
 
 const UNIT = 10n ** 12n;
@@ -98,7 +98,7 @@ test('the dev attestor attributes paid inferences itself; shares equal the CLI',
   assert.equal(tooCheap.json.error, 'attribution.FeeAboveMax');
 
   for (const [label, q] of queries.entries()) {
-    const events = await collectSettlement(api, q.inference, q.paidAt);
+    const events = await settlementEvents(api, q.inference, q.paidAt);
     const methods = events.map((e) => e.method);
     assert.ok(methods.includes('AttributionCommitted'), `committed: ${methods}`);
     assert.ok(methods.includes('AttributionRevealed'), `revealed: ${methods}`);
@@ -153,26 +153,3 @@ test('the dev attestor attributes paid inferences itself; shares equal the CLI',
   const quorum = await submit(api, api.tx.sudo.sudo(api.tx.attribution.setQuorum(1)), alice);
   assert.ok(quorum.ok && findEvent(quorum, 'attribution', 'QuorumSet'), quorum.error);
 });
-
-/** The attribution events of `inference` from the block it was paid in until it settled. */
-async function collectSettlement(api, inference, from, timeoutMs = 120000) {
-  const deadline = Date.now() + timeoutMs;
-  const events = [];
-  let block = from;
-  for (;;) {
-    const best = (await api.rpc.chain.getHeader()).number.toNumber();
-    for (; block <= best; block += 1) {
-      const hash = await api.rpc.chain.getBlockHash(block);
-      const records = await (await api.at(hash)).query.system.events();
-      for (const { event } of records) {
-        if (event.section !== 'attribution') continue;
-        const data = event.data.toJSON();
-        if (Number(data[0]) !== Number(inference)) continue;
-        events.push({ block, method: event.method, data });
-        if (event.method === 'InferenceSettled') return events;
-      }
-    }
-    if (Date.now() > deadline) throw new Error(`inference ${inference} not settled: ${JSON.stringify(events)}`);
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-}

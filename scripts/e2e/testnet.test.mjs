@@ -16,7 +16,7 @@ import { findEvent, registerModel, settleInference, economyTotals } from '../cli
 import { startNetwork, waitForFinality } from './lib/network.mjs';
 import { RogueAttestor } from './lib/rogue.mjs';
 import {
-  wineSplit, datasetFile, trainingFile, serveFiles, trainModel, cliShares,
+  wineSplit, datasetFile, trainingFile, serveFiles, trainModel, cliShares, settlementEvents,
 } from './lib/attribution-world.mjs';
 
 const UNIT = 10n ** 12n;
@@ -39,28 +39,6 @@ after(async () => {
   if (network) await network.stop();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
-
-/** The attribution events of `inference` from block `from` until it settled. */
-async function settlement(api, inference, from, timeoutMs = 180000) {
-  const deadline = Date.now() + timeoutMs;
-  const events = [];
-  let block = from;
-  for (;;) {
-    const best = (await api.rpc.chain.getHeader()).number.toNumber();
-    for (; block <= best; block += 1) {
-      const records = await (await api.at(await api.rpc.chain.getBlockHash(block))).query.system.events();
-      for (const { event } of records) {
-        if (event.section !== 'attribution') continue;
-        const data = event.data.toJSON();
-        if (Number(data[0]) !== Number(inference)) continue;
-        events.push({ block, method: event.method, data });
-        if (event.method === 'InferenceSettled') return events;
-      }
-    }
-    if (Date.now() > deadline) throw new Error(`inference ${inference} not settled: ${JSON.stringify(events)}`);
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-}
 
 async function blockOf(api, blockHash) {
   return (await api.rpc.chain.getHeader(blockHash)).number.toNumber();
@@ -116,7 +94,7 @@ test('quorum 3 of 4 attributes, outvotes a dishonest attestor and survives a val
     const paid = await settleInference(api, payer, { model: model.model, query: q.csv, maxFee: FEE });
     assert.ok(paid.ok, paid.error);
     const at = await blockOf(api, paid.blockHash);
-    const events = await settlement(api, paid.inference, at);
+    const events = await settlementEvents(api, paid.inference, at);
     const settled = events.find((e) => e.method === 'InferenceSettled');
     latencies.push(settled.block - at);
     assert.ok(!events.some((e) => e.method === 'InferenceSettledWithoutAttribution'));
@@ -167,7 +145,7 @@ test('quorum 3 of 4 attributes, outvotes a dishonest attestor and survives a val
   await assert.rejects(copycat.reveal(paid.inference, honestScores), /Invalid Transaction|1010/);
   await waitForBlock(api, at + 2);
   await rogue.reveal(paid.inference, wrongScores);
-  const slowEvents = await settlement(api, paid.inference, at);
+  const slowEvents = await settlementEvents(api, paid.inference, at);
   const dissent = slowEvents.find((e) => e.method === 'AttestorsDissented');
   assert.ok(dissent, `dissent reported: ${JSON.stringify(slowEvents.map((e) => e.method))}`);
   const [, , dissenters] = dissent.data;
@@ -201,7 +179,7 @@ test('quorum 3 of 4 attributes, outvotes a dishonest attestor and survives a val
   for (const q of queries.slice(0, 2)) {
     const p = await settleInference(api, payer, { model: model.model, query: q.csv, maxFee: FEE });
     assert.ok(p.ok, p.error);
-    const events = await settlement(api, p.inference, await blockOf(api, p.blockHash));
+    const events = await settlementEvents(api, p.inference, await blockOf(api, p.blockHash));
     assert.ok(!events.some((e) => e.method === 'InferenceSettledWithoutAttribution'));
     afterKill.push(p.inference);
   }

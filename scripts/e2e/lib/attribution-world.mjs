@@ -114,3 +114,28 @@ export async function cliShares(dir, indexPath, queryCsv, top = 32) {
   }
   return shares;
 }
+
+/**
+ * The attribution events of `inference` (`{ block, method, data }`) from block `from` until
+ * its `InferenceSettled`; rejects after `timeoutMs`.
+ */
+export async function settlementEvents(api, inference, from, timeoutMs = 180000) {
+  const deadline = Date.now() + timeoutMs;
+  const events = [];
+  let block = from;
+  for (;;) {
+    const best = (await api.rpc.chain.getHeader()).number.toNumber();
+    for (; block <= best; block += 1) {
+      const records = await (await api.at(await api.rpc.chain.getBlockHash(block))).query.system.events();
+      for (const { event } of records) {
+        if (event.section !== 'attribution') continue;
+        const data = event.data.toJSON();
+        if (Number(data[0]) !== Number(inference)) continue;
+        events.push({ block, method: event.method, data });
+        if (event.method === 'InferenceSettled') return events;
+      }
+    }
+    if (Date.now() > deadline) throw new Error(`inference ${inference} not settled: ${JSON.stringify(events)}`);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
