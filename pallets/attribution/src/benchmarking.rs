@@ -138,6 +138,25 @@ fn prior_attestations<T: Config>(inference: InferenceId, scores: &Scores, reveal
 	}
 }
 
+/// A pending inference of a model over `d` datasets holding `s` contributions, with the
+/// other attestors' commitments (and, with `revealed`, reveals) on record, a fresh attestor's
+/// commitment to the even result when `reveal` is wanted, and that attestor's signed
+/// payload: the commitment (`reveal` false) or the reveal completing the quorum.
+fn prepared<T: Config>(d: u32, s: u32, reveal: bool) -> (InferenceId, Call<T>) {
+	let (model, refs) = T::BenchmarkHelper::model_with_contributions(d, s, fee::<T>());
+	let inference = pending::<T>(model, 0);
+	let scores = even_scores(&refs);
+	prior_attestations::<T>(inference, &scores, reveal);
+	let (who, key) = attestor::<T>(0);
+	let (commitment, signature) = signed_commitment::<T>(&who, &key, inference, &scores);
+	if !reveal {
+		return (inference, Call::<T>::commit_attribution { commitment, signature });
+	}
+	Attribution::<T>::do_commit(commitment).expect("commits");
+	let (reveal, signature) = signed_reveal::<T>(&key, inference, &scores);
+	(inference, Call::<T>::reveal_attribution { reveal, signature })
+}
+
 /// A quorum with both winners and dissenters on record.
 fn split_quorum<T: Config>() {
 	Quorum::<T>::put((T::MaxAttestors::get() / 2).max(1));
@@ -187,23 +206,19 @@ mod benchmarks {
 	fn reveal_attribution(
 		s: Linear<MAX_DATASETS, { T::MaxAttributedContributions::get().max(MAX_DATASETS) }>,
 		d: Linear<1, MAX_DATASETS>,
-	) {
+	) -> Result<(), BenchmarkError> {
 		split_quorum::<T>();
-		let (model, refs) = T::BenchmarkHelper::model_with_contributions(d, s, fee::<T>());
-		let inference = pending::<T>(model, 0);
-		let scores = even_scores(&refs);
-		prior_attestations::<T>(inference, &scores, true);
-		let (who, key) = attestor::<T>(0);
-		let (commitment, signature) = signed_commitment::<T>(&who, &key, inference, &scores);
-		Attribution::<T>::do_commit(commitment).expect("commits");
-		let _ = signature;
-		let (reveal, signature) = signed_reveal::<T>(&key, inference, &scores);
+		let (inference, call) = prepared::<T>(d, s, true);
+		let Call::<T>::reveal_attribution { reveal, signature } = call else {
+			return Err(BenchmarkError::Stop("a reveal"));
+		};
 
 		#[extrinsic_call]
 		_(RawOrigin::Authorized, reveal, signature);
 
 		assert!(!Inferences::<T>::contains_key(inference), "the quorum settled it");
 		assert_eq!(Totals::<T>::get().earning_contributors, s as u64);
+		Ok(())
 	}
 
 	/// The authorization of that reveal in the pool.
@@ -212,17 +227,7 @@ mod benchmarks {
 		s: Linear<1, { T::MaxAttributedContributions::get() }>,
 	) -> Result<(), BenchmarkError> {
 		split_quorum::<T>();
-		let (model, refs) =
-			T::BenchmarkHelper::model_with_contributions(s.min(MAX_DATASETS), s, fee::<T>());
-		let inference = pending::<T>(model, 0);
-		let scores = even_scores(&refs);
-		prior_attestations::<T>(inference, &scores, true);
-		let (who, key) = attestor::<T>(0);
-		let (commitment, signature) = signed_commitment::<T>(&who, &key, inference, &scores);
-		Attribution::<T>::do_commit(commitment).expect("commits");
-		let _ = signature;
-		let (reveal, signature) = signed_reveal::<T>(&key, inference, &scores);
-		let call = Call::<T>::reveal_attribution { reveal, signature };
+		let (_, call) = prepared::<T>(s.min(MAX_DATASETS), s, true);
 
 		#[block]
 		{
@@ -237,30 +242,23 @@ mod benchmarks {
 
 	/// A commitment joining `MaxAttestors - 1` others.
 	#[benchmark]
-	fn commit_attribution() {
-		let (model, refs) = T::BenchmarkHelper::model_with_contributions(1, 1, fee::<T>());
-		let inference = pending::<T>(model, 0);
-		let scores = even_scores(&refs);
-		prior_attestations::<T>(inference, &scores, false);
-		let (who, key) = attestor::<T>(0);
-		let (commitment, signature) = signed_commitment::<T>(&who, &key, inference, &scores);
+	fn commit_attribution() -> Result<(), BenchmarkError> {
+		let (inference, call) = prepared::<T>(1, 1, false);
+		let Call::<T>::commit_attribution { commitment, signature } = call else {
+			return Err(BenchmarkError::Stop("a commitment"));
+		};
 
 		#[extrinsic_call]
 		_(RawOrigin::Authorized, commitment, signature);
 
 		assert_eq!(Commitments::<T>::get(inference).len() as u32, T::MaxAttestors::get());
+		Ok(())
 	}
 
 	/// The authorization of that commitment in the pool.
 	#[benchmark]
 	fn authorize_commit_attribution() -> Result<(), BenchmarkError> {
-		let (model, refs) = T::BenchmarkHelper::model_with_contributions(1, 1, fee::<T>());
-		let inference = pending::<T>(model, 0);
-		let scores = even_scores(&refs);
-		prior_attestations::<T>(inference, &scores, false);
-		let (who, key) = attestor::<T>(0);
-		let (commitment, signature) = signed_commitment::<T>(&who, &key, inference, &scores);
-		let call = Call::<T>::commit_attribution { commitment, signature };
+		let (_, call) = prepared::<T>(1, 1, false);
 
 		#[block]
 		{
