@@ -267,3 +267,23 @@ fn a_commitment_is_resent_only_after_its_longevity() {
 		assert!(!Inferences::<Test>::contains_key(id));
 	});
 }
+
+#[test]
+fn an_overlapping_run_exits_at_once() {
+	use sp_runtime::offchain::storage_lock::{BlockAndTime, StorageLock};
+	let Node { mut ext, pool, .. } = node(&[ATT1]);
+	ext.execute_with(|| {
+		settle(0);
+		// A run still in progress holds the worker's lock: this one does nothing (it would
+		// otherwise fetch the index, and an unexpected HTTP request fails the test).
+		let mut lock = StorageLock::<BlockAndTime<System>>::with_block_and_time_deadline(
+			b"tributary/attribution/worker-lock",
+			10,
+			sp_runtime::offchain::Duration::from_millis(60_000),
+		);
+		let guard = lock.try_lock().expect("free");
+		Attribution::offchain_worker(1);
+		assert!(pool.read().transactions.is_empty());
+		drop(guard);
+	});
+}
