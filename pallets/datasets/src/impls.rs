@@ -398,10 +398,14 @@ impl<T: Config> Pallet<T> {
 	}
 }
 
-impl<T: Config> DatasetsInspect<T::AccountId> for Pallet<T> {
-	fn check_model_use(
+impl<T: Config> Pallet<T> {
+	/// Whether `model` may list `dataset`: it exists, is not retired, its license allows the
+	/// use, and where it requires approval an approval of `model` exists (for `owner`, when
+	/// given).
+	fn model_use(
 		dataset: DatasetId,
 		model: ModelId,
+		owner: Option<&T::AccountId>,
 		commercial: bool,
 	) -> Result<(), DatasetUseError> {
 		let info = Datasets::<T>::get(dataset).ok_or(DatasetUseError::UnknownDataset)?;
@@ -411,10 +415,27 @@ impl<T: Config> DatasetsInspect<T::AccountId> for Pallet<T> {
 		if commercial && !info.license.commercial {
 			return Err(DatasetUseError::NonCommercial);
 		}
-		if info.license.requires_approval && !Approvals::<T>::contains_key(dataset, model) {
-			return Err(DatasetUseError::NotApproved);
+		if info.license.requires_approval {
+			let approved = match (Approvals::<T>::get(dataset, model), owner) {
+				(None, _) => false,
+				(Some(_), None) => true,
+				(Some(a), Some(owner)) => &a.owner == owner,
+			};
+			if !approved {
+				return Err(DatasetUseError::NotApproved);
+			}
 		}
 		Ok(())
+	}
+}
+
+impl<T: Config> DatasetsInspect<T::AccountId> for Pallet<T> {
+	fn check_model_use(
+		dataset: DatasetId,
+		model: ModelId,
+		commercial: bool,
+	) -> Result<(), DatasetUseError> {
+		Self::model_use(dataset, model, None, commercial)
 	}
 
 	fn check_model_use_by(
@@ -423,19 +444,7 @@ impl<T: Config> DatasetsInspect<T::AccountId> for Pallet<T> {
 		owner: &T::AccountId,
 		commercial: bool,
 	) -> Result<(), DatasetUseError> {
-		let info = Datasets::<T>::get(dataset).ok_or(DatasetUseError::UnknownDataset)?;
-		if info.retired {
-			return Err(DatasetUseError::Retired);
-		}
-		if commercial && !info.license.commercial {
-			return Err(DatasetUseError::NonCommercial);
-		}
-		if info.license.requires_approval
-			&& Approvals::<T>::get(dataset, model).is_none_or(|a| &a.owner != owner)
-		{
-			return Err(DatasetUseError::NotApproved);
-		}
-		Ok(())
+		Self::model_use(dataset, model, Some(owner), commercial)
 	}
 
 	fn model_permitted(dataset: DatasetId, model: ModelId) -> bool {
