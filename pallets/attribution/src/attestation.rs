@@ -259,6 +259,7 @@ impl<T: Config> Pallet<T> {
 				attestors,
 			});
 		}
+		Self::release_deposit(inference, &pending, &pending.payer);
 		Self::pay_out(
 			inference,
 			&pending,

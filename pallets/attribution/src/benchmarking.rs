@@ -365,5 +365,22 @@ mod benchmarks {
 		assert_eq!(Totals::<T>::get().settled_without_attribution, 1);
 	}
 
+	/// Anyone settling one expired inference of `c` fallback contributions at once.
+	#[benchmark]
+	fn settle_expired(c: Linear<1, { T::MaxFallbackContributions::get() }>) {
+		let (model, _) =
+			T::BenchmarkHelper::model_with_contributions(c.min(MAX_DATASETS), c, fee::<T>());
+		let inference = pending::<T>(model, 0);
+		let deadline = Inferences::<T>::get(inference).expect("pending").deadline;
+		frame_system::Pallet::<T>::set_block_number(deadline);
+		let keeper: T::AccountId = account("keeper", 0, 0);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(keeper), inference);
+
+		assert!(!Inferences::<T>::contains_key(inference), "settled by records");
+		assert_eq!(Totals::<T>::get().settled_without_attribution, 1);
+	}
+
 	impl_benchmark_test_suite!(Attribution, crate::mock::new_test_ext(), crate::mock::Test);
 }

@@ -9,7 +9,7 @@ use frame_support::{
 };
 use frame_system::pallet_prelude::BlockNumberFor;
 use sp_runtime::{
-	traits::{AccountIdConversion, Saturating, Zero},
+	traits::{AccountIdConversion, CheckedAdd, Saturating, Zero},
 	DispatchError, PerThing, Perbill, SaturatedConversion,
 };
 use tributary_primitives::{
@@ -17,7 +17,7 @@ use tributary_primitives::{
 	ContributionRef, InferenceId, ModelId, StakeTarget,
 };
 
-#[cfg(any(feature = "try-runtime", test))]
+#[cfg(any(feature = "try-runtime", feature = "std", test))]
 use crate::{AttestorKeys, KeyOwners, Quorum};
 use crate::{
 	BalanceOf, Commitments, Config, ContributorEarnings, DatasetRevenue, Developers, Error, Event,
@@ -53,14 +53,13 @@ impl<T: Config> Pallet<T> {
 		let next = inference.checked_add(1).ok_or(Error::<T>::IdOverflow)?;
 		let paid_at = frame_system::Pallet::<T>::block_number();
 		let deadline = paid_at.saturating_add(T::AttributionTimeout::get());
-		if !terms.fee.is_zero() {
-			T::Currency::transfer(
-				payer,
-				&Self::escrow_account(),
-				terms.fee,
-				Preservation::Preserve,
-			)
-			.map_err(|_| Error::<T>::InsufficientBalance)?;
+		// The fee and the expiry deposit: every inference, a zero-fee one too, pays up front
+		// for the work of settling it by timeout.
+		let deposit = T::ExpiryDeposit::get();
+		let escrowed = terms.fee.checked_add(&deposit).ok_or(Error::<T>::InsufficientBalance)?;
+		if !escrowed.is_zero() {
+			T::Currency::transfer(payer, &Self::escrow_account(), escrowed, Preservation::Preserve)
+				.map_err(|_| Error::<T>::InsufficientBalance)?;
 		}
 		Inferences::<T>::insert(
 			inference,
@@ -68,6 +67,7 @@ impl<T: Config> Pallet<T> {
 				model,
 				payer: payer.clone(),
 				fee: terms.fee,
+				deposit,
 				query,
 				index_hash: terms.index_hash,
 				paid_at,
@@ -153,7 +153,7 @@ impl<T: Config> Pallet<T> {
 					if expired >= max_expired {
 						break;
 					}
-					let contributions = Self::expire(id, pending);
+					let contributions = Self::expire(id, pending, &T::ProtocolAccount::get());
 					weight = weight.saturating_add(T::WeightInfo::expire_inference(contributions));
 					expired = expired.saturating_add(1);
 				}
@@ -169,9 +169,14 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Settles one expired inference by the declared record counts of (at most
-	/// `MaxFallbackContributions` of) its model's contributions; returns how many
-	/// contributions were read.
-	fn expire(inference: InferenceId, pending: InferenceOf<T>) -> u32 {
+	/// `MaxFallbackContributions` of) its model's contributions and pays its expiry deposit
+	/// to `keeper`, who did the work; returns how many contributions were read.
+	pub(crate) fn expire(
+		inference: InferenceId,
+		pending: InferenceOf<T>,
+		keeper: &T::AccountId,
+	) -> u32 {
+		Self::release_deposit(inference, &pending, keeper);
 		let Some(terms) = T::Models::model(pending.model) else {
 			// Models are never deleted; should one vanish, its payer gets the fee back.
 			if T::Currency::transfer(
@@ -201,6 +206,37 @@ impl<T: Config> Pallet<T> {
 		read
 	}
 
+	/// Pays the expiry deposit of `inference` from the escrow to `to` (the payer when a
+	/// quorum settled it, the keeper who settled it after its deadline otherwise).
+	pub(crate) fn release_deposit(
+		inference: InferenceId,
+		pending: &InferenceOf<T>,
+		to: &T::AccountId,
+	) {
+		if pending.deposit.is_zero() {
+			return;
+		}
+		let to =
+			if Self::pay(to, pending.deposit) { to.clone() } else { T::ProtocolAccount::get() };
+		Self::deposit_event(Event::ExpiryDepositReleased {
+			inference,
+			to,
+			amount: pending.deposit,
+		});
+	}
+
+	/// Settles, after its deadline, one inference without a quorum (see `settle_expired`);
+	/// returns how many fallback contributions were read.
+	pub(crate) fn do_settle_expired(
+		keeper: &T::AccountId,
+		inference: InferenceId,
+	) -> Result<u32, DispatchError> {
+		let pending = Inferences::<T>::get(inference).ok_or(Error::<T>::UnknownInference)?;
+		let now = frame_system::Pallet::<T>::block_number();
+		ensure!(pending.deadline <= now, Error::<T>::NotExpired);
+		Ok(Self::expire(inference, pending, keeper))
+	}
+
 	/// Transfers `amount` from escrow to `to`, or to the protocol account if `to` cannot be
 	/// credited (below the existential deposit of an account that does not exist). Returns
 	/// whether `to` itself received it.
@@ -223,6 +259,34 @@ impl<T: Config> Pallet<T> {
 			);
 		}
 		false
+	}
+
+	/// Moves `amount` from the escrow to the stakers' reward account and credits `target`'s
+	/// pool with it, in one storage transaction (undone if either fails). Returns whether
+	/// the stakers were credited; `false` for a zero amount or a target without
+	/// (warmed-up) stake.
+	fn credit_stakers(target: StakeTarget, amount: BalanceOf<T>) -> bool {
+		if amount.is_zero() {
+			return false;
+		}
+		let credited = with_transaction_opaque_err(|| {
+			if T::Currency::transfer(
+				&Self::escrow_account(),
+				&T::Staking::reward_account(),
+				amount,
+				Preservation::Preserve,
+			)
+			.is_err()
+			{
+				return TransactionOutcome::Rollback(Err::<(), ()>(()));
+			}
+			match T::Staking::reward_stakers(target, amount) {
+				Ok(()) => TransactionOutcome::Commit(Ok(())),
+				Err(_) => TransactionOutcome::Rollback(Err(())),
+			}
+		});
+		// (The outer error is the transaction nesting limit: nothing was credited then.)
+		matches!(credited, Ok(Ok(())))
 	}
 
 	/// Splits the escrowed fee of `inference`, pays everyone and removes the inference.
@@ -271,52 +335,6 @@ impl<T: Config> Pallet<T> {
 			.saturating_sub(contributors_part);
 		to_protocol_account = to_protocol_account.saturating_add(dust);
 
-		// Stakers: the funds move to the reward account first, then the model's pool is
-		// credited in O(1), in one storage transaction (undone if either fails); without
-		// (warmed-up) stake, or if the funds cannot move, the owner takes the part.
-		if !stakers_part.is_zero() {
-			let target = StakeTarget::Model(pending.model);
-			let credited = with_transaction_opaque_err(|| {
-				if T::Currency::transfer(
-					&Self::escrow_account(),
-					&T::Staking::reward_account(),
-					stakers_part,
-					Preservation::Preserve,
-				)
-				.is_err()
-				{
-					return TransactionOutcome::Rollback(Err::<(), _>(stakers_part));
-				}
-				match T::Staking::reward_stakers(target, stakers_part) {
-					Ok(()) => TransactionOutcome::Commit(Ok(())),
-					Err(amount) => TransactionOutcome::Rollback(Err(amount)),
-				}
-			});
-			// (The outer error is the transaction nesting limit: nothing was credited then.)
-			match credited {
-				Ok(Ok(())) => payout.to_stakers = stakers_part,
-				Ok(Err(amount)) => owner_part = owner_part.saturating_add(amount),
-				Err(()) => owner_part = owner_part.saturating_add(stakers_part),
-			}
-		}
-
-		// Model owner, less the lineage share to the base model's owner.
-		let base_owner =
-			terms.base.and_then(|base| T::Models::model(base).map(|m| (base, m.owner)));
-		if let Some((base, account)) = base_owner {
-			let amount = T::LineageShare::get().mul_floor(owner_part);
-			if !amount.is_zero() {
-				owner_part = owner_part.saturating_sub(amount);
-				if Self::pay(&account, amount) {
-					payout.to_model_owner = payout.to_model_owner.saturating_add(amount);
-					Self::deposit_event(Event::LineagePaid { inference, base, account, amount });
-				}
-			}
-		}
-		if Self::pay(&terms.owner, owner_part) {
-			payout.to_model_owner = payout.to_model_owner.saturating_add(owner_part);
-		}
-
 		// Contributors, by attested shares or declared records: credited to their earnings,
 		// which stay in the escrow until claimed.
 		let amounts = allocation.amounts(contributors_part);
@@ -346,11 +364,52 @@ impl<T: Config> Pallet<T> {
 				amount,
 			});
 		}
-		for (dataset, amount) in by_dataset {
-			DatasetRevenue::<T>::mutate(dataset, |r| *r = r.saturating_add(amount));
+		for (dataset, amount) in &by_dataset {
+			DatasetRevenue::<T>::mutate(dataset, |r| *r = r.saturating_add(*amount));
 		}
 		to_protocol_account = to_protocol_account
 			.saturating_add(contributors_part.saturating_sub(payout.to_contributors));
+
+		// Stakers: a `DatasetStakersShare` of their part to the stakers of the datasets this
+		// settlement paid, each dataset by what its contributions received; the rest, and the
+		// part of datasets without (warmed-up) stake, to the model's stakers; without stake on
+		// the model, or if the funds cannot move, the owner takes it.
+		if !stakers_part.is_zero() {
+			let datasets_part = T::DatasetStakersShare::get().mul_floor(stakers_part);
+			let mut to_model_stakers = stakers_part;
+			if !datasets_part.is_zero() && !payout.to_contributors.is_zero() {
+				for (dataset, earned) in &by_dataset {
+					let share = Perbill::from_rational(*earned, payout.to_contributors)
+						.mul_floor(datasets_part);
+					if Self::credit_stakers(StakeTarget::Dataset(*dataset), share) {
+						to_model_stakers = to_model_stakers.saturating_sub(share);
+						payout.to_stakers = payout.to_stakers.saturating_add(share);
+					}
+				}
+			}
+			if Self::credit_stakers(StakeTarget::Model(pending.model), to_model_stakers) {
+				payout.to_stakers = payout.to_stakers.saturating_add(to_model_stakers);
+			} else {
+				owner_part = owner_part.saturating_add(to_model_stakers);
+			}
+		}
+
+		// Model owner, less the lineage share to the base model's owner.
+		let base_owner =
+			terms.base.and_then(|base| T::Models::model(base).map(|m| (base, m.owner)));
+		if let Some((base, account)) = base_owner {
+			let amount = T::LineageShare::get().mul_floor(owner_part);
+			if !amount.is_zero() {
+				owner_part = owner_part.saturating_sub(amount);
+				if Self::pay(&account, amount) {
+					payout.to_model_owner = payout.to_model_owner.saturating_add(amount);
+					Self::deposit_event(Event::LineagePaid { inference, base, account, amount });
+				}
+			}
+		}
+		if Self::pay(&terms.owner, owner_part) {
+			payout.to_model_owner = payout.to_model_owner.saturating_add(owner_part);
+		}
 
 		// 3. The protocol account's part, dust included.
 		Self::pay(&T::ProtocolAccount::get(), to_protocol_account);
@@ -451,7 +510,7 @@ impl<T: Config> Pallet<T> {
 	/// - attestations exist only for pending inferences;
 	/// - `paying_developers` counts exactly the `Developers` entries, `earning_contributors`
 	///   the accounts with earnings, and no account has claimed more than it earned.
-	#[cfg(any(feature = "try-runtime", test))]
+	#[cfg(any(feature = "try-runtime", feature = "std", test))]
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		use frame_support::traits::fungible::Inspect;
 		let next = NextInferenceId::<T>::get();
@@ -461,7 +520,7 @@ impl<T: Config> Pallet<T> {
 		for (id, inference) in Inferences::<T>::iter() {
 			ensure!(id < next, "inference id at or above NextInferenceId");
 			ensure!(id >= cursor, "pending inference below the expiry cursor");
-			owed = owed.saturating_add(inference.fee);
+			owed = owed.saturating_add(inference.fee).saturating_add(inference.deposit);
 		}
 		let mut earners = 0u64;
 		for (_, earnings) in ContributorEarnings::<T>::iter() {

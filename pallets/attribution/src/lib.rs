@@ -34,8 +34,10 @@
 //!    to the quorum's attestors and the rest (with all rounding dust) to `ProtocolAccount`;
 //! 2. the remainder by the model's [`RewardSplit`]: the model owner's part (of which
 //!    `LineageShare` goes to the owner of the model's base model, if it has one), the
-//!    stakers' part (credited to the model's stakers through the staking pallet's O(1)
-//!    accumulator; with no stake on the model it goes to the model owner), and the
+//!    stakers' part (credited through the staking pallet's O(1) accumulators: a
+//!    `DatasetStakersShare` of it to the stakers of the datasets the settlement pays, each by
+//!    what its contributions received, the rest to the model's stakers; with no stake on the
+//!    model that rest goes to the model owner), and the
 //!    contributors' part, credited by the attested shares (rounding down; dust to the
 //!    protocol) to each contributor's earnings, which stay in the escrow until the
 //!    contributor calls `claim_earnings`.
@@ -48,6 +50,18 @@
 //! follow inference ids (both grow with time), so expired inferences are found by a cursor
 //! that sweeps ids in order: at most `MaxExpiryScan` ids and `MaxExpiredPerBlock` settlements
 //! in `on_initialize`, and more in `on_idle` while the block has weight left.
+//!
+//! ## Who pays for the timeout: the expiry deposit
+//!
+//! Every inference, a zero-fee one included, escrows `ExpiryDeposit` with its fee: the price
+//! (at the chain's weight fee) of the work of settling it by timeout, charged at submission.
+//! A quorum settlement gives it back to the payer. After the deadline anyone may call
+//! `settle_expired` for one inference and receives its deposit for the work; the hooks'
+//! sweep pays it to the protocol account. So spam that is never attested forfeits a deposit
+//! per inference, and no one waits behind it: the cursor serves inferences in id order for
+//! free, but each expired inference can be settled on its own, in the block after its
+//! deadline at the latest, by any account (its payer, a contributor, a keeper), whatever is
+//! pending before it.
 //!
 //! Every unit escrowed is paid out exactly once: a payout that cannot be transferred (below
 //! the existential deposit of an account that does not exist) goes to the protocol account.
@@ -152,6 +166,13 @@ pub mod pallet {
 		#[pallet::constant]
 		type AttestationPriority: Get<TransactionPriority>;
 
+		/// The part of the stakers' part of each fee credited to the stakers of the datasets
+		/// whose contributions the settlement pays, each dataset by what its contributions
+		/// received; the rest, and the part of datasets without stake, goes to the model's
+		/// stakers.
+		#[pallet::constant]
+		type DatasetStakersShare: Get<Perbill>;
+
 		/// The part of an attestor's bond slashed when it reveals a result that differs from
 		/// the quorum's.
 		#[pallet::constant]
@@ -200,6 +221,12 @@ pub mod pallet {
 		/// one is paid).
 		#[pallet::constant]
 		type MaxFallbackContributions: Get<u32>;
+
+		/// Escrowed with every inference's fee and released when it settles: to the payer
+		/// after a quorum, to whoever settles it after the deadline otherwise (the price of
+		/// the timeout settlement's work, so that inferences nobody attests cost their payer).
+		#[pallet::constant]
+		type ExpiryDeposit: Get<BalanceOf<Self>>;
 
 		/// Weight information for the pallet's dispatchables and hooks.
 		type WeightInfo: WeightInfo;
@@ -406,6 +433,16 @@ pub mod pallet {
 			/// The attestor.
 			attestor: T::AccountId,
 		},
+		/// An inference's expiry deposit left the escrow: to its payer after a quorum, to the
+		/// account that settled it after its deadline (the protocol account for the hooks).
+		ExpiryDepositReleased {
+			/// The inference.
+			inference: InferenceId,
+			/// Who received the deposit.
+			to: T::AccountId,
+			/// The deposit.
+			amount: BalanceOf<T>,
+		},
 		/// A contributor claimed its earnings.
 		EarningsClaimed {
 			/// The contributor.
@@ -494,6 +531,8 @@ pub mod pallet {
 		/// The unclaimed earnings are below the existential deposit of the caller's (empty)
 		/// account; claim once they reach it.
 		ClaimBelowMinimum,
+		/// The inference's deadline has not passed: it can still be settled by a quorum.
+		NotExpired,
 	}
 
 	#[pallet::hooks]
@@ -633,6 +672,22 @@ pub mod pallet {
 			frame_system::ensure_authorized(origin)?;
 			let _ = signature; // verified by the authorization
 			Self::do_reveal(reveal)
+		}
+
+		/// Settle one pending inference whose deadline has passed without a quorum, by the
+		/// record counts of its model's fallback snapshot (as the hooks' sweep would, but at
+		/// once and whatever is pending before it). Anyone may call it; the caller receives the
+		/// inference's expiry deposit for the work. Emits `InferenceSettledWithoutAttribution`,
+		/// `InferenceSettled` and `ExpiryDepositReleased`.
+		#[pallet::call_index(11)]
+		#[pallet::weight(T::WeightInfo::settle_expired(T::MaxFallbackContributions::get()))]
+		pub fn settle_expired(
+			origin: OriginFor<T>,
+			inference: InferenceId,
+		) -> DispatchResultWithPostInfo {
+			let keeper = ensure_signed(origin)?;
+			let read = Self::do_settle_expired(&keeper, inference)?;
+			Ok(Some(T::WeightInfo::settle_expired(read)).into())
 		}
 
 		/// Set how many agreeing reveals settle an inference (root; 1 ≤ `quorum` ≤

@@ -65,6 +65,9 @@ parameter_types! {
 	pub const AttestorRewardShare: Perbill = Perbill::from_percent(40);
 	pub const LineageShare: Perbill = Perbill::from_percent(10);
 	pub const DissentSlash: Perbill = Perbill::from_percent(10);
+	pub const DatasetStakersShare: Perbill = Perbill::from_percent(50);
+	/// The expiry deposit: none unless a test sets one.
+	pub static ExpiryDeposit: Balance = 0;
 }
 
 /// The mock's extrinsic: a general transaction carries no extension here.
@@ -114,6 +117,7 @@ impl pallet_attribution::Config for Test {
 	type SubmissionLongevity = ConstU64<LONGEVITY>;
 	type AttestationPriority = ConstU64<{ u64::MAX / 2 }>;
 	type DissentSlash = DissentSlash;
+	type DatasetStakersShare = DatasetStakersShare;
 	type MaxIndexBytes = ConstU32<{ 1 << 20 }>;
 	type MaxWorkerInferences = ConstU32<8>;
 	type AttributionTimeout = ConstU64<TIMEOUT>;
@@ -124,6 +128,7 @@ impl pallet_attribution::Config for Test {
 	type MaxExpiryScan = ConstU32<8>;
 	type MaxExpiredPerBlock = ConstU32<2>;
 	type MaxFallbackContributions = ConstU32<64>;
+	type ExpiryDeposit = ExpiryDeposit;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = MockBenchmarkHelper;
@@ -175,6 +180,7 @@ thread_local! {
 	static ATTESTORS: RefCell<BTreeSet<AccountId>> = RefCell::new(BTreeSet::new());
 	static STAKED_MODELS: RefCell<BTreeSet<ModelId>> = RefCell::new(BTreeSet::new());
 	static STAKER_REWARDS: RefCell<BTreeMap<ModelId, Balance>> = RefCell::new(BTreeMap::new());
+	static STAKED_DATASETS: RefCell<BTreeMap<DatasetId, Balance>> = RefCell::new(BTreeMap::new());
 	static SLASHED: RefCell<BTreeMap<AccountId, Perbill>> = RefCell::new(BTreeMap::new());
 }
 
@@ -317,6 +323,14 @@ impl MockStaking {
 	pub fn stake_on(model: ModelId) {
 		STAKED_MODELS.with(|s| s.borrow_mut().insert(model));
 	}
+	/// Puts stake on `dataset`.
+	pub fn stake_on_dataset(dataset: DatasetId) {
+		STAKED_DATASETS.with(|s| s.borrow_mut().insert(dataset, 0));
+	}
+	/// Rewards credited to the stakers of `dataset`.
+	pub fn credited_dataset(dataset: DatasetId) -> Balance {
+		STAKED_DATASETS.with(|s| s.borrow().get(&dataset).copied().unwrap_or(0))
+	}
 	/// Removes `who` from the attestors (slashed below the minimum, or unbonding).
 	pub fn unbond(who: AccountId) {
 		ATTESTORS.with(|a| a.borrow_mut().remove(&who));
@@ -335,7 +349,18 @@ impl StakingHooks<AccountId, Balance> for MockStaking {
 		REWARDS
 	}
 	fn reward_stakers(target: StakeTarget, amount: Balance) -> Result<(), Balance> {
-		let StakeTarget::Model(model) = target else { return Err(amount) };
+		let model = match target {
+			StakeTarget::Model(model) => model,
+			StakeTarget::Dataset(dataset) => {
+				return STAKED_DATASETS.with(|s| match s.borrow_mut().get_mut(&dataset) {
+					Some(credited) => {
+						*credited += amount;
+						Ok(())
+					}
+					None => Err(amount),
+				})
+			}
+		};
 		if !STAKED_MODELS.with(|s| s.borrow().contains(&model)) {
 			return Err(amount);
 		}
@@ -426,11 +451,13 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	));
 	ext.execute_with(|| {
 		System::set_block_number(1);
+		ExpiryDeposit::set(0);
 		CONTRIBUTIONS.with(|c| c.borrow_mut().clear());
 		MODELS.with(|m| m.borrow_mut().clear());
 		ATTESTORS.with(|a| a.borrow_mut().clear());
 		STAKED_MODELS.with(|s| s.borrow_mut().clear());
 		STAKER_REWARDS.with(|r| r.borrow_mut().clear());
+		STAKED_DATASETS.with(|s| s.borrow_mut().clear());
 		SLASHED.with(|s| s.borrow_mut().clear());
 		MockDatasets::add(0, 0, C1, 10);
 		MockDatasets::add(0, 1, C2, 30);

@@ -41,6 +41,9 @@ pub struct Inference<AccountId, Balance, BlockNumber, MaxQuery: Get<u32>> {
 	pub payer: AccountId,
 	/// The escrowed fee.
 	pub fee: Balance,
+	/// The escrowed expiry deposit (`ExpiryDeposit` when paid): back to the payer when a
+	/// quorum settles the inference, to whoever settles it after its deadline otherwise.
+	pub deposit: Balance,
 	/// The query bytes, exactly as `tributary attribution score --query` reads them.
 	pub query: BoundedVec<u8, MaxQuery>,
 	/// The model's index hash when the fee was paid: what the attestors score against.

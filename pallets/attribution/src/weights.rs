@@ -6,7 +6,8 @@
 //! NOTE: `reveal_attribution`, `commit_attribution`, the two `authorize_*` functions and the
 //! attestor-key and quorum calls were derived from the measured `submit_attribution` (the
 //! quorum-completing settlement they replace) plus their extra reads, writes and one sr25519
-//! verification (≈ 60 µs in wasm) until the next run of the script regenerates this file.
+//! verification (≈ 60 µs in wasm) until the next run of the script regenerates this file;
+//! `settle_expired` is `expire_inference` plus the keeper's signed-call reads and writes.
 //! Benchmark CLI 64.0.0, 2026-11-23; steps `20`, repeat `5`;
 //! CPU `AMD EPYC`; wasm execution `Compiled`; chain `None`.
 
@@ -60,6 +61,7 @@ pub trait WeightInfo {
 	fn claim_earnings() -> Weight;
 	fn expiry_scan(n: u32, ) -> Weight;
 	fn expire_inference(c: u32, ) -> Weight;
+	fn settle_expired(c: u32, ) -> Weight;
 }
 
 /// Weights for `pallet_attribution` measured on the project's build machine, using the runtime's
@@ -268,6 +270,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(c.into())))
 			.saturating_add(Weight::from_parts(0, 2849).saturating_mul(c.into()))
 	}
+	fn settle_expired(c: u32, ) -> Weight {
+		Self::expire_inference(c)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
+	}
 }
 
 /// The same weights with RocksDb's database weights, for tests and mocks.
@@ -355,5 +362,10 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().writes(20_u64))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(c.into())))
 			.saturating_add(Weight::from_parts(0, 2849).saturating_mul(c.into()))
+	}
+	fn settle_expired(c: u32, ) -> Weight {
+		Self::expire_inference(c)
+			.saturating_add(RocksDbWeight::get().reads(2_u64))
+			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 }

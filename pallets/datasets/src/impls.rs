@@ -320,7 +320,7 @@ impl<T: Config> Pallet<T> {
 	///   deposit its uri requires, every approval holds `ApprovalDeposit`;
 	/// - each account's held balance per reason equals the deposits recorded for it;
 	/// - no dataset id at or above `NextDatasetId`; no approval for an unknown dataset.
-	#[cfg(any(feature = "try-runtime", test))]
+	#[cfg(any(feature = "try-runtime", feature = "std", test))]
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		use alloc::collections::btree_map::BTreeMap;
 		use frame_support::traits::fungible::InspectHold;

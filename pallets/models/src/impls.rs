@@ -297,7 +297,7 @@ impl<T: Config> Pallet<T> {
 	///   strictly sorted by contribution, of the model's datasets, records in
 	///   `1..=MaxRecordsPerContribution` summing to `snapshot_records`; no snapshot entry
 	///   belongs to an unknown model.
-	#[cfg(any(feature = "try-runtime", test))]
+	#[cfg(any(feature = "try-runtime", feature = "std", test))]
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		use alloc::collections::btree_map::BTreeMap;
 		use frame_support::traits::fungible::InspectHold;

@@ -363,7 +363,7 @@ impl<T: Config> Pallet<T> {
 	///   (anyone may add to it, so no upper bound holds);
 	/// - per account: the `Staked` hold equals stakes + unbonding stake chunks, the
 	///   `AttestorBond` hold equals bond + unbonding attestor chunks; chunks are non-zero.
-	#[cfg(any(feature = "try-runtime", test))]
+	#[cfg(any(feature = "try-runtime", feature = "std", test))]
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		use alloc::collections::btree_map::BTreeMap;
 		use frame_support::traits::fungible::{Inspect, InspectHold};

@@ -55,6 +55,14 @@ parameter_types! {
 	pub const AttestationPriority: u64 = u64::MAX / 2;
 	/// A revealed result that differs from the settled quorum's costs a tenth of the bond.
 	pub const DissentSlash: Perbill = Perbill::from_percent(10);
+	/// Half of the stakers' part of a fee goes to the stakers of the datasets it pays (by what
+	/// each dataset's contributions received), half to the model's.
+	pub const DatasetStakersShare: Perbill = Perbill::from_percent(50);
+	/// Escrowed with every inference: back to the payer after a quorum, to whoever settles
+	/// the inference after its deadline otherwise. It covers the fee of the largest timeout
+	/// settlement (`settle_expired` of `MaxFallbackContributions` contributions, ≈ 0.046 TRIB
+	/// at the benchmarked weights; `runtime/tests/economy.rs` checks that it does).
+	pub const ExpiryDeposit: Balance = 50 * MILLI_UNIT;
 }
 
 /// The protocol's treasury account.
@@ -124,6 +132,7 @@ impl pallet_attribution::Config for Runtime {
 	type SubmissionLongevity = SubmissionLongevity;
 	type AttestationPriority = AttestationPriority;
 	type DissentSlash = DissentSlash;
+	type DatasetStakersShare = DatasetStakersShare;
 	type MaxIndexBytes = ConstU32<{ 32 << 20 }>;
 	type MaxWorkerInferences = ConstU32<64>;
 	type AttributionTimeout = AttributionTimeout;
@@ -135,6 +144,7 @@ impl pallet_attribution::Config for Runtime {
 	type MaxExpiredPerBlock = ConstU32<8>;
 	// Every contribution of a model's fallback snapshot is paid on timeout.
 	type MaxFallbackContributions = ConstU32<256>;
+	type ExpiryDeposit = ExpiryDeposit;
 	type WeightInfo = pallet_attribution::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = crate::benchmarks::Helper;

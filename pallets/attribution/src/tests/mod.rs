@@ -1,7 +1,9 @@
 //! Tests of the attribution pallet: settlement (`settlement`), commit and reveal with their
-//! authorization (`attestation`), and the off-chain worker (`offchain`).
+//! authorization (`attestation`), the timeout path's deposit and `settle_expired` (`expiry`),
+//! and the off-chain worker (`offchain`).
 
 mod attestation;
+mod expiry;
 mod offchain;
 mod settlement;
 

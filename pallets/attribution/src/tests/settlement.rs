@@ -192,6 +192,38 @@ fn stakers_are_credited_when_the_model_has_stake() {
 }
 
 #[test]
+fn dataset_stakers_earn_from_what_their_dataset_earns() {
+	build_and_execute(|| {
+		MockStaking::stake_on(0);
+		MockStaking::stake_on_dataset(1);
+		let id = settle(0);
+		// Fee 1_000: stakers' part 95, contributors 332 (dataset 0) + 332 (dataset 1).
+		reach_quorum(id, half_half());
+		// Half of 95 (47) to the datasets by what they earned: dataset 1 earned half, 23;
+		// dataset 0 has no stake, so its part stays with the model's stakers: 95 - 23.
+		assert_eq!(MockStaking::credited_dataset(1), 23);
+		assert_eq!(MockStaking::credited_dataset(0), 0);
+		assert_eq!(MockStaking::credited(0), 72);
+		assert_eq!(free(REWARDS), ED + 95, "every credited unit arrived");
+		assert_eq!(free(OWNER), 100 + 171, "the owner's part is untouched");
+	});
+}
+
+#[test]
+fn dataset_stake_earns_even_when_the_model_has_none() {
+	build_and_execute(|| {
+		MockStaking::stake_on_dataset(1);
+		let id = settle(0);
+		reach_quorum(id, half_half());
+		assert_eq!(MockStaking::credited_dataset(1), 23);
+		assert_eq!(free(REWARDS), ED + 23);
+		// The owner takes the model stakers' 72: 190 + 72 = 262, of which lineage 26.
+		assert_eq!(free(BASE_OWNER), 100 + 26);
+		assert_eq!(free(OWNER), 100 + 236);
+	});
+}
+
+#[test]
 fn timeout_splits_by_declared_records() {
 	build_and_execute(|| {
 		let id = settle(0);
@@ -377,6 +409,11 @@ fn every_escrowed_unit_is_paid_out_exactly_once() {
 					MockStaking::stake_on(model);
 				}
 			}
+			for dataset in [0, 1] {
+				if rng.below(2) == 0 {
+					MockStaking::stake_on_dataset(dataset);
+				}
+			}
 			let refs = [c(0, 0), c(0, 1), c(1, 0)];
 			let mut ids = Vec::new();
 			for _ in 0..6 {
@@ -417,7 +454,8 @@ fn every_escrowed_unit_is_paid_out_exactly_once() {
 			let earned: Balance =
 				[C1, C2, C3].iter().map(|a| ContributorEarnings::<Test>::get(a).total).sum();
 			assert_eq!(earned, Totals::<Test>::get().paid_to_contributors);
-			let staker_credit: Balance = (10..14).map(MockStaking::credited).sum();
+			let staker_credit: Balance = (10..14).map(MockStaking::credited).sum::<Balance>()
+				+ [0, 1].map(MockStaking::credited_dataset).iter().sum::<Balance>();
 			assert_eq!(free(REWARDS), ED + staker_credit, "stakers' funds match their credit");
 			let totals = Totals::<Test>::get();
 			assert_eq!(totals.inferences_settled, 6);
