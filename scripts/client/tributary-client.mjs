@@ -12,6 +12,7 @@
 //   tributary-client pending [--from ID] [--limit N]
 //   tributary-client earnings <SS58 account>
 //   tributary-client claim [--suri //Eve]
+//   tributary-client settle-expired 7 [--suri //Eve]   (after its deadline; earns its deposit)
 //   tributary-client economy
 //
 // Output is JSON on stdout; errors go to stderr with exit code 1 (2 for bad arguments).
@@ -24,6 +25,7 @@ import { watchInference } from './lib/watch.mjs';
 import { registerDataset, listDatasets, getDataset } from './lib/datasets.mjs';
 import {
   settleInference, pendingInferences, contributorEarnings, claimEarnings, economyTotals,
+  settleExpired,
   registerModel, PERBILL,
 } from './lib/economy.mjs';
 
@@ -40,6 +42,7 @@ const USAGE = `usage:
   tributary-client pending [--from ID] [--limit N] [--ws URL]
   tributary-client earnings ACCOUNT [--ws URL]
   tributary-client claim [--suri URI] [--ws URL]
+  tributary-client settle-expired INFERENCE [--suri URI] [--ws URL]
   tributary-client economy [--ws URL]`;
 
 const OPTIONS = {
@@ -104,6 +107,8 @@ async function main() {
   } else if (command === 'watch') {
     if (rest.length !== 1 || !/^\d+$/.test(rest[0])) fail(`watch needs a numeric INFERENCE\n${USAGE}`, 2);
     if (!/^\d+$/.test(values.timeout)) fail(`--timeout is in seconds\n${USAGE}`, 2);
+  } else if (command === 'settle-expired') {
+    if (rest.length !== 1 || !/^\d+$/.test(rest[0])) fail(`settle-expired needs a numeric INFERENCE\n${USAGE}`, 2);
   } else if (command === 'earnings') {
     if (rest.length !== 1) fail(`earnings needs an ACCOUNT\n${USAGE}`, 2);
   } else if (command === 'pending') {
@@ -158,6 +163,10 @@ async function main() {
       if (!events.some((e) => e.method === 'InferenceSettled')) process.exitCode = 1;
     } else if (command === 'claim') {
       const result = await claimEarnings(api, await signer(values.suri));
+      process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      if (!result.ok) process.exitCode = 1;
+    } else if (command === 'settle-expired') {
+      const result = await settleExpired(api, await signer(values.suri), Number(rest[0]));
       process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
       if (!result.ok) process.exitCode = 1;
     } else if (command === 'pending') {

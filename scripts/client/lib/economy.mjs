@@ -87,3 +87,8 @@ export function scoresFromWeights(weighted) {
 export function claimEarnings(api, pair) {
   return submit(api, api.tx.attribution.claimEarnings(), pair);
 }
+
+/** Settles one inference whose deadline passed without a quorum; the caller earns its deposit. */
+export function settleExpired(api, pair, inference) {
+  return submit(api, api.tx.attribution.settleExpired(inference), pair);
+}
