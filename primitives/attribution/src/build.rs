@@ -112,7 +112,7 @@ pub fn classes_of(family: Family, y: &[f64]) -> Result<u32, BuildError> {
 	Ok(c)
 }
 
-fn progress_bar(show: bool, len: u64, msg: &'static str) -> indicatif::ProgressBar {
+pub(crate) fn progress_bar(show: bool, len: u64, msg: &'static str) -> indicatif::ProgressBar {
 	if show || std::io::stderr().is_terminal() {
 		let pb = indicatif::ProgressBar::new(len);
 		pb.set_style(

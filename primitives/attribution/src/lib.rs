@@ -16,7 +16,8 @@
 //!   fixed summation order, `libm` for `exp`/`log`, no fused multiply-add.
 //! * `std` feature: training ([`train`]), influence with exact / CG / projected Hessian
 //!   treatments and the grad-dot baseline ([`influence`]), multi-threaded index building
-//!   ([`build`]), CSV/`.npy` input ([`data`]) and the command line ([`cli`]).
+//!   ([`build`]), CSV/`.npy` input ([`data`]), text attribution by suffix-array span
+//!   matching ([`span`]) and the command line ([`cli`]).
 #![cfg_attr(not(feature = "std"), no_std)]
 
 extern crate alloc;
@@ -44,6 +45,8 @@ pub mod fixture;
 pub mod influence;
 #[cfg(feature = "std")]
 pub mod linalg;
+#[cfg(feature = "std")]
+pub mod span;
 #[cfg(feature = "std")]
 pub mod train;
 
