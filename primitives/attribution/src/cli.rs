@@ -17,10 +17,17 @@
 //! train --data train.csv [--data more.csv ...] --family logistic --l2 0.01 --out model.idx
 //!       [--project 512] [--method exact|cg|projected|grad-dot] [--seed S] [--per-example]
 //!       [--contributors ids.txt] [--progress] [--threads T]
+//! train --family span --data a.txt [--contributor ID] [--data b.txt ...] --out text.idx
+//!       [--min-span 8] [--max-occurrences 1000] [--shard-tokens N] [--progress]
 //! score --index model.idx --query query.csv [--per-example [--data train.csv ...]] [--top 10]
 //!       [--format json|text]
+//! score --index text.idx --query output.txt [--per-span] [--top 10] [--min-span N]
+//!       [--max-occurrences N] [--format json|text]
 //! inspect --index model.idx
 //! ```
+//!
+//! `score` and `inspect` tell a span index from a gradient index by its magic. Span
+//! indexes: [`crate::span`] and [`crate::span::cli`] (file names, output fields).
 //!
 //! `train` prints the index's blake2-256 hash (`0x…`) on stdout. `--project K` selects
 //! the projected method with `k = K`. `.npy` data (family `external`) takes one
@@ -46,6 +53,7 @@ use crate::{
 	index::{DecodeError, Index, Method, ScoreError},
 	shares,
 };
+use crate::span::SpanError;
 use clap::{Args, Subcommand};
 use std::{fmt, path::PathBuf};
 
@@ -60,13 +68,98 @@ pub enum AttributionCmd {
 	Inspect(InspectArgs),
 }
 
+/// One `--data` file and the `--contributor ID` that followed it, if any.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DataFile {
+	/// The file.
+	pub path: PathBuf,
+	/// Its contribution id (span family only).
+	pub contributor: Option<String>,
+}
+
+/// The `--data FILE [--contributor ID]` pairs of `train`, in command-line order. A
+/// `--contributor` names the contribution of the `--data` right before it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DataFiles(pub Vec<DataFile>);
+
+impl DataFiles {
+	/// The files, in order.
+	pub fn paths(&self) -> Vec<PathBuf> {
+		self.0.iter().map(|d| d.path.clone()).collect()
+	}
+}
+
+impl clap::FromArgMatches for DataFiles {
+	fn from_arg_matches(m: &clap::ArgMatches) -> Result<Self, clap::Error> {
+		let paths: Vec<PathBuf> =
+			m.get_many::<PathBuf>("data").map(|v| v.cloned().collect()).unwrap_or_default();
+		let pidx: Vec<usize> = m.indices_of("data").map(|v| v.collect()).unwrap_or_default();
+		let ids: Vec<String> =
+			m.get_many::<String>("contributor").map(|v| v.cloned().collect()).unwrap_or_default();
+		let cidx: Vec<usize> = m.indices_of("contributor").map(|v| v.collect()).unwrap_or_default();
+		let mut files: Vec<DataFile> =
+			paths.into_iter().map(|path| DataFile { path, contributor: None }).collect();
+		for (id, ci) in ids.into_iter().zip(cidx) {
+			// The last --data before this --contributor.
+			let Some(f) = pidx.iter().rposition(|&pi| pi < ci) else {
+				return Err(clap::Error::raw(
+					clap::error::ErrorKind::ArgumentConflict,
+					format!("--contributor {id} must follow the --data file it names\n"),
+				));
+			};
+			if files[f].contributor.is_some() {
+				return Err(clap::Error::raw(
+					clap::error::ErrorKind::ArgumentConflict,
+					format!(
+						"two --contributor values for --data {}\n",
+						files[f].path.display()
+					),
+				));
+			}
+			files[f].contributor = Some(id);
+		}
+		Ok(DataFiles(files))
+	}
+
+	fn update_from_arg_matches(&mut self, m: &clap::ArgMatches) -> Result<(), clap::Error> {
+		*self = Self::from_arg_matches(m)?;
+		Ok(())
+	}
+}
+
+impl clap::Args for DataFiles {
+	fn augment_args(cmd: clap::Command) -> clap::Command {
+		cmd.arg(
+			clap::Arg::new("data")
+				.long("data")
+				.value_name("FILE")
+				.action(clap::ArgAction::Append)
+				.value_parser(clap::value_parser!(PathBuf))
+				.required(true)
+				.help("Training data: CSV (`contributor`, `label`, feature columns), one `.npy`, or text files (--family span)"),
+		)
+		.arg(
+			clap::Arg::new("contributor")
+				.long("contributor")
+				.value_name("ID")
+				.action(clap::ArgAction::Append)
+				.value_parser(clap::value_parser!(String))
+				.help("Contribution id of the --data file just before it (--family span; default: the file's name without directory)"),
+		)
+	}
+
+	fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+		Self::augment_args(cmd)
+	}
+}
+
 /// Arguments of `train`.
 #[derive(Debug, Clone, Args)]
 pub struct TrainArgs {
-	/// Training data: CSV (`contributor`, `label`, feature columns) or one `.npy`.
-	#[arg(long = "data", required = true)]
-	pub data: Vec<PathBuf>,
-	/// Model family: linear, logistic, softmax or external (.npy gradients).
+	/// Training data (`--data FILE`, each optionally followed by `--contributor ID`).
+	#[command(flatten)]
+	pub data: DataFiles,
+	/// Model family: linear, logistic, softmax, external (.npy gradients) or span (text).
 	#[arg(long)]
 	pub family: String,
 	/// L2 strength in (1/n) Σ ℓ + (l2/2)‖θ‖².
@@ -96,6 +189,16 @@ pub struct TrainArgs {
 	/// Worker threads (default: all cores). The index does not depend on it.
 	#[arg(long)]
 	pub threads: Option<usize>,
+	/// Span family: the index's default minimum span length in tokens (default 8).
+	#[arg(long)]
+	pub min_span: Option<u32>,
+	/// Span family: the index's default cap on occurrences read per span (default 1000).
+	#[arg(long)]
+	pub max_occurrences: Option<u32>,
+	/// Span family: shard bound in tokens (default 2^26); each shard's suffix array is built
+	/// in memory, about 8 bytes per token.
+	#[arg(long, value_name = "N")]
+	pub shard_tokens: Option<u64>,
 }
 
 /// Arguments of `score`.
@@ -119,6 +222,15 @@ pub struct ScoreArgs {
 	/// Training files, to recompute per-example vectors the index does not store.
 	#[arg(long = "data")]
 	pub data: Vec<PathBuf>,
+	/// Span index: also print every credited span (text, occurrences, contributions).
+	#[arg(long)]
+	pub per_span: bool,
+	/// Span index: minimum span length in tokens (default: the index's).
+	#[arg(long)]
+	pub min_span: Option<u32>,
+	/// Span index: occurrences read per span at most (default: the index's).
+	#[arg(long)]
+	pub max_occurrences: Option<u32>,
 }
 
 /// Arguments of `inspect`.
@@ -144,6 +256,10 @@ pub enum Error {
 	Io(PathBuf, std::io::Error),
 	/// Bad argument.
 	Usage(String),
+	/// Building or querying a span index failed.
+	Span(SpanError),
+	/// A span index file could not be read (its path, why).
+	SpanIndex(PathBuf, SpanError),
 }
 
 impl fmt::Display for Error {
@@ -155,6 +271,8 @@ impl fmt::Display for Error {
 			Error::Score(e) => write!(f, "{e}"),
 			Error::Io(p, e) => write!(f, "{}: {e}", p.display()),
 			Error::Usage(s) => f.write_str(s),
+			Error::Span(e) => write!(f, "{e}"),
+			Error::SpanIndex(p, e) => write!(f, "{}: {e}", p.display()),
 		}
 	}
 }
@@ -169,6 +287,11 @@ impl From<DataError> for Error {
 impl From<BuildError> for Error {
 	fn from(e: BuildError) -> Self {
 		Error::Build(e)
+	}
+}
+impl From<SpanError> for Error {
+	fn from(e: SpanError) -> Self {
+		Error::Span(e)
 	}
 }
 impl From<ScoreError> for Error {
@@ -234,12 +357,26 @@ fn load_data(
 }
 
 fn train(a: TrainArgs) -> Result<String, Error> {
+	if a.family == "span" {
+		return crate::span::cli::train(&a);
+	}
 	let family = Family::from_name(&a.family).ok_or_else(|| {
 		Error::Usage(format!(
-			"unknown family `{}` (expected linear, logistic, softmax or external)",
+			"unknown family `{}` (expected linear, logistic, softmax, external or span)",
 			a.family
 		))
 	})?;
+	if let Some(d) = a.data.0.iter().find(|d| d.contributor.is_some()) {
+		return Err(Error::Usage(format!(
+			"--contributor (after --data {}) is for --family span; CSV files name contributions in their `contributor` column",
+			d.path.display()
+		)));
+	}
+	if a.min_span.is_some() || a.max_occurrences.is_some() || a.shard_tokens.is_some() {
+		return Err(Error::Usage(
+			"--min-span, --max-occurrences and --shard-tokens are for --family span".into(),
+		));
+	}
 	let method = match (&a.method, a.project) {
 		(Some(m), _) => Method::from_name(m).ok_or_else(|| {
 			Error::Usage(format!(
@@ -255,7 +392,7 @@ fn train(a: TrainArgs) -> Result<String, Error> {
 	if !(a.l2 > 0.0 && a.l2.is_finite()) {
 		return Err(Error::Usage(format!("--l2 must be a finite number > 0, got {}", a.l2)));
 	}
-	let ds = load_data(&a.data, family, a.contributors.as_ref())?;
+	let ds = load_data(&a.data.paths(), family, a.contributors.as_ref())?;
 	let opts = BuildOptions {
 		family,
 		l2: a.l2,
@@ -290,6 +427,14 @@ fn score(a: ScoreArgs) -> Result<String, Error> {
 			"unknown --format `{}` (expected json or text)",
 			a.format
 		)));
+	}
+	if crate::span::cli::is_span_index(&a.index)? {
+		return crate::span::cli::score(&a);
+	}
+	if a.per_span || a.min_span.is_some() || a.max_occurrences.is_some() {
+		return Err(Error::Usage(
+			"--per-span, --min-span and --max-occurrences are for span indexes".into(),
+		));
 	}
 	let (mut index, _) = read_index(&a.index)?;
 	let qbytes = std::fs::read(&a.query).map_err(|e| Error::Io(a.query.clone(), e))?;
@@ -373,6 +518,9 @@ fn recompute_examples(index: &mut Index, data: &[PathBuf]) -> Result<(), Error> 
 }
 
 fn inspect(a: InspectArgs) -> Result<String, Error> {
+	if crate::span::cli::is_span_index(&a.index)? {
+		return crate::span::cli::inspect(&a.index);
+	}
 	let (index, hash) = read_index(&a.index)?;
 	let v = serde_json::json!({
 		"hash": hex(&hash),

@@ -45,6 +45,7 @@
 //! extension), plus `O(k · log D)` per credited span to map `k` read occurrences to
 //! documents.
 
+pub mod cli;
 pub mod index;
 pub mod matcher;
 pub mod naive;
