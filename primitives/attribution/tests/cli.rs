@@ -399,3 +399,138 @@ fn bad_inputs_fail_cleanly() {
 	fails(&["score", "--index", &idx, "--query", &q, "--format", "xml"], "format");
 	fails(&["score", "--index", &idx, "--query", &d.path("nope.csv")], "nope.csv");
 }
+
+// ---- span indexes ----------------------------------------------------------------------
+
+const PRIDE: &str = include_str!("../data/gutenberg/pride_and_prejudice.txt");
+const FRANKENSTEIN: &str = include_str!("../data/gutenberg/frankenstein.txt");
+const CASK: &str = include_str!("../data/gutenberg/the_cask_of_amontillado.txt");
+
+#[test]
+fn span_train_score_inspect() {
+	let d = Dir::new("span");
+	let a = d.file("pride_and_prejudice.txt", PRIDE.as_bytes());
+	let b = d.file("frankenstein.txt", FRANKENSTEIN.as_bytes());
+	let c = d.file("cask.txt", CASK.as_bytes());
+	let q = d.file(
+		"output.txt",
+		b"The model answered: it is a truth universally acknowledged, that a single man in \
+possession of a good fortune, must be in want of a wife. And then: I am already far north of \
+London, and as I walk in the streets of Petersburgh, I feel a cold northern breeze. Fin.",
+	);
+	let idx = d.path("text.idx");
+	let (code, out, err) = run(&[
+		"train", "--family", "span", "--data", &a, "--data", &b, "--contributor", "7:1", "--data", &c,
+		"--out", &idx, "--shard-tokens", "15000",
+	]);
+	assert_eq!(code, 0, "{err}");
+	let hash = out.trim().to_string();
+	let bytes = std::fs::read(&idx).unwrap();
+	assert_eq!(tributary_attribution::cli::hex(&sp_crypto_hashing::blake2_256(&bytes)), hash);
+	// Rebuilt: the same bytes.
+	let idx2 = d.path("text2.idx");
+	let (_, out2, _) = run(&[
+		"train", "--family", "span", "--data", &a, "--data", &b, "--contributor", "7:1", "--data", &c,
+		"--out", &idx2, "--shard-tokens", "15000",
+	]);
+	assert_eq!(out2, out);
+	assert_eq!(std::fs::read(&idx2).unwrap(), bytes);
+
+	let (code, out, err) = run(&["inspect", "--index", &idx]);
+	assert_eq!(code, 0, "{err}");
+	let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+	assert_eq!(v["family"], "span");
+	assert_eq!(v["hash"], hash.as_str());
+	assert_eq!(v["min_span"], 8);
+	assert_eq!(v["contributors"], serde_json::json!(["pride_and_prejudice.txt", "7:1", "cask.txt"]));
+	assert!(v["shards"].as_array().unwrap().len() >= 2);
+
+	let (code, out, err) = run(&["score", "--index", &idx, "--query", &q, "--per-span", "--format", "json"]);
+	assert_eq!(code, 0, "{err}");
+	let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+	let cs = v["contributions"].as_array().unwrap();
+	assert_eq!(cs.len(), 3);
+	let named: Vec<(&str, f64)> =
+		cs.iter().map(|c| (c["contributor"].as_str().unwrap(), c["share"].as_f64().unwrap())).collect();
+	assert_eq!(named[2], ("cask.txt", 0.0));
+	let total: f64 = named.iter().map(|c| c.1).sum();
+	assert!((total - 1.0).abs() < 1e-9 && named[0].1 > 0.0 && named[1].1 > 0.0);
+	let spans = v["spans"].as_array().unwrap();
+	assert_eq!(spans.len(), 2);
+	assert!(spans[0]["text"].as_str().unwrap().starts_with("is a truth universally acknowledged"));
+	assert_eq!(spans[0]["contributions"][0]["contributor"], "pride_and_prejudice.txt");
+	assert_eq!(spans[1]["contributions"][0]["contributor"], "7:1");
+	assert_eq!(spans[1]["count"], 1);
+	// The library gives the same shares (what an attestor computes).
+	let index = tributary_attribution::span::SpanIndex::open(std::path::Path::new(&idx)).unwrap();
+	let lib = index.attribute(&std::fs::read(&q).unwrap(), usize::MAX).unwrap();
+	for (ci, ppb) in lib {
+		let name = index.contributor(ci as usize);
+		let s = named.iter().find(|c| c.0 == name).unwrap().1;
+		assert_eq!(s, ppb as f64 / 1e9);
+	}
+	// Text format, --top, a larger --min-span that nothing reaches.
+	let (code, out, _) = run(&["score", "--index", &idx, "--query", &q, "--format", "text", "--top", "1", "--per-span"]);
+	assert_eq!(code, 0);
+	assert!(out.lines().next().unwrap().ends_with("\t1"), "{out}");
+	assert!(out.contains("span ") && out.contains("7:1×1"), "{out}");
+	fails(&["score", "--index", &idx, "--query", &q, "--min-span", "40"], "no span of at least 40 tokens");
+}
+
+#[test]
+fn span_bad_inputs_fail_cleanly() {
+	let d = Dir::new("span-bad");
+	let a = d.file("a.txt", b"one two three four five six seven eight nine ten");
+	let empty = d.file("empty.txt", b" \n\t ");
+	let bad = d.file("bad.txt", b"valid text then \xff\xfe garbage");
+	let idx = d.path("t.idx");
+	fails(&["train", "--family", "span", "--data", &empty, "--out", &idx], "empty corpus");
+	fails(&["train", "--family", "span", "--data", &a, "--data", &bad, "--out", &idx], "invalid UTF-8 at byte 16");
+	fails(&["train", "--family", "span", "--data", &a, "--out", &idx, "--min-span", "0"], "min_span");
+	fails(&["train", "--family", "span", "--data", &d.path("missing.txt"), "--out", &idx], "missing.txt");
+	fails(&["train", "--family", "span", "--data", &a, "--project", "8", "--out", &idx], "not for --family span");
+	// --contributor must follow a --data, once.
+	let (code, _, err) = run(&["train", "--family", "span", "--contributor", "1:0", "--data", &a, "--out", &idx]);
+	assert_eq!(code, 2, "{err}");
+	assert!(err.contains("must follow"), "{err}");
+	let (code, _, err) =
+		run(&["train", "--family", "span", "--data", &a, "--contributor", "1:0", "--contributor", "1:1", "--out", &idx]);
+	assert_eq!(code, 2, "{err}");
+	// Span options on gradient families, --contributor on CSV.
+	let csv = d.file("w.csv", WINE.as_bytes());
+	fails(&["train", "--data", &csv, "--contributor", "1:0", "--family", "softmax", "--out", &idx], "--family span");
+	fails(&["train", "--data", &csv, "--min-span", "3", "--family", "softmax", "--out", &idx], "--family span");
+
+	let (code, _, err) = run(&["train", "--family", "span", "--data", &a, "--out", &idx]);
+	assert_eq!(code, 0, "{err}");
+	let zero = d.file("zero.txt", b"");
+	let blank = d.file("blank.txt", b"   \n");
+	let q_bad = d.file("qbad.txt", b"one two \xc3");
+	let q = d.file("q.txt", b"one two three four five six seven eight nine");
+	fails(&["score", "--index", &idx, "--query", &zero], "empty query");
+	fails(&["score", "--index", &idx, "--query", &blank], "empty query");
+	fails(&["score", "--index", &idx, "--query", &q_bad], "query: invalid UTF-8 at byte 8");
+	fails(&["score", "--index", &idx, "--query", &q, "--min-span", "0"], "min_span must be at least 1");
+	fails(&["score", "--index", &idx, "--query", &q, "--max-occurrences", "0"], "max_occurrences");
+	fails(&["score", "--index", &idx, "--query", &q, "--per-example"], "--per-span");
+	let (code, _, err) = run(&["score", "--index", &idx, "--query", &q]);
+	assert_eq!(code, 0, "{err}");
+	// Corrupt and truncated index files.
+	let good = std::fs::read(&idx).unwrap();
+	let mut b = good.clone();
+	let n = b.len();
+	b[n - 40] ^= 1;
+	let corrupt = d.file("corrupt.idx", &b);
+	fails(&["score", "--index", &corrupt, "--query", &q], "checksum mismatch");
+	fails(&["inspect", "--index", &corrupt], "checksum mismatch");
+	let trunc = d.file("trunc.idx", &good[..good.len() - 10]);
+	fails(&["score", "--index", &trunc, "--query", &q], "truncated");
+	let short = d.file("short.idx", &good[..50]);
+	fails(&["score", "--index", &short, "--query", &q], "truncated");
+	// Gradient options against a span index and span options against a gradient index.
+	let gidx = d.path("g.idx");
+	let (code, _, _) = run(&["train", "--data", &csv, "--family", "softmax", "--out", &gidx]);
+	assert_eq!(code, 0);
+	let gq = d.file("gq.csv", &wine_query());
+	fails(&["score", "--index", &gidx, "--query", &gq, "--per-span"], "span indexes");
+}
