@@ -7,7 +7,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, writeFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { blake2AsHex } from '../client/node_modules/@polkadot/util-crypto/index.js';
@@ -16,7 +16,7 @@ import { findEvent, registerModel, settleInference, economyTotals } from '../cli
 import { startNetwork, waitForFinality } from './lib/network.mjs';
 import { RogueAttestor } from './lib/rogue.mjs';
 import {
-  wineSplit, datasetFile, trainingFile, serveFiles, trainModel, cliShares, settlementEvents,
+  serveFiles, trainModel, cliShares, settlementEvents, registerWorld,
 } from './lib/attribution-world.mjs';
 
 const UNIT = 10n ** 12n;
@@ -64,29 +64,13 @@ test('quorum 3 of 4 attributes, outvotes a dishonest attestor and survives a val
   );
   assert.equal((await api.query.attribution.quorum()).toNumber(), 3, 'the local preset sets 3');
   const contributors = [eve, ferdie, aliceStash];
-  const { features, files, queries } = await wineSplit();
-
-  // Datasets from files of real rows, a model over them.
-  const datasets = [];
-  const trainingPaths = [];
-  for (let i = 0; i < 3; i += 1) {
-    const content = datasetFile(features, files[i]);
-    const registered = await submit(api, api.tx.datasets.registerDataset(
-      blake2AsHex(content, 256), `ipfs://net-wine-${i}`, { commercial: true, requiresApproval: false }, '',
-    ), contributors[i]);
-    assert.ok(registered.ok, registered.error);
-    datasets.push(findEvent(registered, 'datasets', 'DatasetRegistered').data[0]);
-    trainingPaths.push(join(dir, `train-${i}.csv`));
-    await writeFile(trainingPaths[i], trainingFile(features, files[i], datasets[i]));
-  }
-  const index = await trainModel(dir, trainingPaths);
-  const fast = await serveFiles({ '/model.idx': index.bytes, '/wrong.idx': Buffer.from(index.bytes).reverse() });
-  servers.push(fast);
-  const model = await registerModel(api, owner, {
-    artifactHash: index.hash, uri: 'ipfs://net-model', datasets, indexHash: index.hash,
-    indexUri: `${fast.url}/model.idx`, fee: FEE, split: SPLIT,
+  const world = await registerWorld(api, dir, {
+    contributors, owner, fee: FEE, split: SPLIT, tag: 'net',
+    extraRoutes: (index) => ({ '/wrong.idx': Buffer.from(index.bytes).reverse() }),
   });
-  assert.ok(model.ok, model.error);
+  const { datasets, trainingPaths, index, model, queries } = world;
+  const fast = world.server;
+  servers.push(fast);
 
   // 1. One inference per class: each settles by quorum within four blocks, at the CLI's shares.
   const latencies = [];

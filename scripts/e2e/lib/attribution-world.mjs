@@ -139,3 +139,36 @@ export async function settlementEvents(api, inference, from, timeoutMs = 180000)
     await new Promise((r) => setTimeout(r, 1000));
   }
 }
+
+/**
+ * Registers the world on a chain: each of `contributors` registers one dataset of real wine
+ * rows (open, commercial), `owner` trains the softmax model on them and registers it with its
+ * index served from a new loopback server (`extraRoutes` served beside it, e.g. a wrong
+ * index). Resolves with `{ datasets, trainingPaths, index, server, model, queries }`
+ * (`model` is `registerModel`'s answer; close `server` when done).
+ */
+export async function registerWorld(api, dir, { contributors, owner, fee, split, tag, extraRoutes = () => ({}) }) {
+  const { submit } = await import('../../client/lib/chain.mjs');
+  const { findEvent, registerModel } = await import('../../client/lib/economy.mjs');
+  const { features, files, queries } = await wineSplit();
+  const datasets = [];
+  const trainingPaths = [];
+  for (let i = 0; i < 3; i += 1) {
+    const content = datasetFile(features, files[i]);
+    const registered = await submit(api, api.tx.datasets.registerDataset(
+      blake2AsHex(content, 256), `ipfs://${tag}-wine-${i}`, { commercial: true, requiresApproval: false }, '',
+    ), contributors[i]);
+    if (!registered.ok) throw new Error(`register dataset ${i}: ${registered.error}`);
+    datasets.push(findEvent(registered, 'datasets', 'DatasetRegistered').data[0]);
+    trainingPaths.push(join(dir, `train-${i}.csv`));
+    await writeFile(trainingPaths[i], trainingFile(features, files[i], datasets[i]));
+  }
+  const index = await trainModel(dir, trainingPaths);
+  const server = await serveFiles({ '/model.idx': index.bytes, ...extraRoutes(index) });
+  const model = await registerModel(api, owner, {
+    artifactHash: index.hash, uri: `ipfs://${tag}-model`, datasets, indexHash: index.hash,
+    indexUri: `${server.url}/model.idx`, fee, split,
+  });
+  if (!model.ok) throw new Error(`register model: ${model.error}`);
+  return { datasets, trainingPaths, index, server, model, queries };
+}
