@@ -46,6 +46,7 @@
 //! with `--per-example`, also sorted and cut to `--top`; rows are 0-based in file order
 //! across all `--data` files.
 
+use crate::span::SpanError;
 use crate::{
 	build::{BuildError, BuildOptions},
 	data::{DataError, Dataset},
@@ -53,7 +54,6 @@ use crate::{
 	index::{DecodeError, Index, Method, ScoreError},
 	shares,
 };
-use crate::span::SpanError;
 use clap::{Args, Subcommand};
 use std::{fmt, path::PathBuf};
 
@@ -110,10 +110,7 @@ impl clap::FromArgMatches for DataFiles {
 			if files[f].contributor.is_some() {
 				return Err(clap::Error::raw(
 					clap::error::ErrorKind::ArgumentConflict,
-					format!(
-						"two --contributor values for --data {}\n",
-						files[f].path.display()
-					),
+					format!("two --contributor values for --data {}\n", files[f].path.display()),
 				));
 			}
 			files[f].contributor = Some(id);
@@ -195,8 +192,8 @@ pub struct TrainArgs {
 	/// Span family: the index's default cap on occurrences read per span (default 1000).
 	#[arg(long)]
 	pub max_occurrences: Option<u32>,
-	/// Span family: shard bound in tokens (default 2^26); each shard's suffix array is built
-	/// in memory, about 8 bytes per token.
+	/// Span family: shard bound in tokens (default 2^24, 3-byte positions); each shard's
+	/// suffix array is built in memory, about 8 bytes per token.
 	#[arg(long, value_name = "N")]
 	pub shard_tokens: Option<u64>,
 }

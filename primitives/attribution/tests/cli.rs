@@ -420,8 +420,21 @@ London, and as I walk in the streets of Petersburgh, I feel a cold northern bree
 	);
 	let idx = d.path("text.idx");
 	let (code, out, err) = run(&[
-		"train", "--family", "span", "--data", &a, "--data", &b, "--contributor", "7:1", "--data", &c,
-		"--out", &idx, "--shard-tokens", "15000",
+		"train",
+		"--family",
+		"span",
+		"--data",
+		&a,
+		"--data",
+		&b,
+		"--contributor",
+		"7:1",
+		"--data",
+		&c,
+		"--out",
+		&idx,
+		"--shard-tokens",
+		"15000",
 	]);
 	assert_eq!(code, 0, "{err}");
 	let hash = out.trim().to_string();
@@ -430,8 +443,21 @@ London, and as I walk in the streets of Petersburgh, I feel a cold northern bree
 	// Rebuilt: the same bytes.
 	let idx2 = d.path("text2.idx");
 	let (_, out2, _) = run(&[
-		"train", "--family", "span", "--data", &a, "--data", &b, "--contributor", "7:1", "--data", &c,
-		"--out", &idx2, "--shard-tokens", "15000",
+		"train",
+		"--family",
+		"span",
+		"--data",
+		&a,
+		"--data",
+		&b,
+		"--contributor",
+		"7:1",
+		"--data",
+		&c,
+		"--out",
+		&idx2,
+		"--shard-tokens",
+		"15000",
 	]);
 	assert_eq!(out2, out);
 	assert_eq!(std::fs::read(&idx2).unwrap(), bytes);
@@ -442,16 +468,22 @@ London, and as I walk in the streets of Petersburgh, I feel a cold northern bree
 	assert_eq!(v["family"], "span");
 	assert_eq!(v["hash"], hash.as_str());
 	assert_eq!(v["min_span"], 8);
-	assert_eq!(v["contributors"], serde_json::json!(["pride_and_prejudice.txt", "7:1", "cask.txt"]));
+	assert_eq!(
+		v["contributors"],
+		serde_json::json!(["pride_and_prejudice.txt", "7:1", "cask.txt"])
+	);
 	assert!(v["shards"].as_array().unwrap().len() >= 2);
 
-	let (code, out, err) = run(&["score", "--index", &idx, "--query", &q, "--per-span", "--format", "json"]);
+	let (code, out, err) =
+		run(&["score", "--index", &idx, "--query", &q, "--per-span", "--format", "json"]);
 	assert_eq!(code, 0, "{err}");
 	let v: serde_json::Value = serde_json::from_str(&out).unwrap();
 	let cs = v["contributions"].as_array().unwrap();
 	assert_eq!(cs.len(), 3);
-	let named: Vec<(&str, f64)> =
-		cs.iter().map(|c| (c["contributor"].as_str().unwrap(), c["share"].as_f64().unwrap())).collect();
+	let named: Vec<(&str, f64)> = cs
+		.iter()
+		.map(|c| (c["contributor"].as_str().unwrap(), c["share"].as_f64().unwrap()))
+		.collect();
 	assert_eq!(named[2], ("cask.txt", 0.0));
 	let total: f64 = named.iter().map(|c| c.1).sum();
 	assert!((total - 1.0).abs() < 1e-9 && named[0].1 > 0.0 && named[1].1 > 0.0);
@@ -470,11 +502,25 @@ London, and as I walk in the streets of Petersburgh, I feel a cold northern bree
 		assert_eq!(s, ppb as f64 / 1e9);
 	}
 	// Text format, --top, a larger --min-span that nothing reaches.
-	let (code, out, _) = run(&["score", "--index", &idx, "--query", &q, "--format", "text", "--top", "1", "--per-span"]);
+	let (code, out, _) = run(&[
+		"score",
+		"--index",
+		&idx,
+		"--query",
+		&q,
+		"--format",
+		"text",
+		"--top",
+		"1",
+		"--per-span",
+	]);
 	assert_eq!(code, 0);
 	assert!(out.lines().next().unwrap().ends_with("\t1"), "{out}");
 	assert!(out.contains("span ") && out.contains("7:1×1"), "{out}");
-	fails(&["score", "--index", &idx, "--query", &q, "--min-span", "40"], "no span of at least 40 tokens");
+	fails(
+		&["score", "--index", &idx, "--query", &q, "--min-span", "40"],
+		"no span of at least 40 tokens",
+	);
 }
 
 #[test]
@@ -485,21 +531,51 @@ fn span_bad_inputs_fail_cleanly() {
 	let bad = d.file("bad.txt", b"valid text then \xff\xfe garbage");
 	let idx = d.path("t.idx");
 	fails(&["train", "--family", "span", "--data", &empty, "--out", &idx], "empty corpus");
-	fails(&["train", "--family", "span", "--data", &a, "--data", &bad, "--out", &idx], "invalid UTF-8 at byte 16");
-	fails(&["train", "--family", "span", "--data", &a, "--out", &idx, "--min-span", "0"], "min_span");
-	fails(&["train", "--family", "span", "--data", &d.path("missing.txt"), "--out", &idx], "missing.txt");
-	fails(&["train", "--family", "span", "--data", &a, "--project", "8", "--out", &idx], "not for --family span");
+	fails(
+		&["train", "--family", "span", "--data", &a, "--data", &bad, "--out", &idx],
+		"invalid UTF-8 at byte 16",
+	);
+	fails(
+		&["train", "--family", "span", "--data", &a, "--out", &idx, "--min-span", "0"],
+		"min_span",
+	);
+	fails(
+		&["train", "--family", "span", "--data", &d.path("missing.txt"), "--out", &idx],
+		"missing.txt",
+	);
+	fails(
+		&["train", "--family", "span", "--data", &a, "--project", "8", "--out", &idx],
+		"not for --family span",
+	);
 	// --contributor must follow a --data, once.
-	let (code, _, err) = run(&["train", "--family", "span", "--contributor", "1:0", "--data", &a, "--out", &idx]);
+	let (code, _, err) =
+		run(&["train", "--family", "span", "--contributor", "1:0", "--data", &a, "--out", &idx]);
 	assert_eq!(code, 2, "{err}");
 	assert!(err.contains("must follow"), "{err}");
-	let (code, _, err) =
-		run(&["train", "--family", "span", "--data", &a, "--contributor", "1:0", "--contributor", "1:1", "--out", &idx]);
+	let (code, _, err) = run(&[
+		"train",
+		"--family",
+		"span",
+		"--data",
+		&a,
+		"--contributor",
+		"1:0",
+		"--contributor",
+		"1:1",
+		"--out",
+		&idx,
+	]);
 	assert_eq!(code, 2, "{err}");
 	// Span options on gradient families, --contributor on CSV.
 	let csv = d.file("w.csv", WINE.as_bytes());
-	fails(&["train", "--data", &csv, "--contributor", "1:0", "--family", "softmax", "--out", &idx], "--family span");
-	fails(&["train", "--data", &csv, "--min-span", "3", "--family", "softmax", "--out", &idx], "--family span");
+	fails(
+		&["train", "--data", &csv, "--contributor", "1:0", "--family", "softmax", "--out", &idx],
+		"--family span",
+	);
+	fails(
+		&["train", "--data", &csv, "--min-span", "3", "--family", "softmax", "--out", &idx],
+		"--family span",
+	);
 
 	let (code, _, err) = run(&["train", "--family", "span", "--data", &a, "--out", &idx]);
 	assert_eq!(code, 0, "{err}");
@@ -510,7 +586,10 @@ fn span_bad_inputs_fail_cleanly() {
 	fails(&["score", "--index", &idx, "--query", &zero], "empty query");
 	fails(&["score", "--index", &idx, "--query", &blank], "empty query");
 	fails(&["score", "--index", &idx, "--query", &q_bad], "query: invalid UTF-8 at byte 8");
-	fails(&["score", "--index", &idx, "--query", &q, "--min-span", "0"], "min_span must be at least 1");
+	fails(
+		&["score", "--index", &idx, "--query", &q, "--min-span", "0"],
+		"min_span must be at least 1",
+	);
 	fails(&["score", "--index", &idx, "--query", &q, "--max-occurrences", "0"], "max_occurrences");
 	fails(&["score", "--index", &idx, "--query", &q, "--per-example"], "--per-span");
 	let (code, _, err) = run(&["score", "--index", &idx, "--query", &q]);

@@ -61,7 +61,8 @@ pub fn open(path: &Path) -> Result<SpanIndex, Error> {
 pub fn train(a: &TrainArgs) -> Result<String, Error> {
 	if a.project.is_some() || a.method.is_some() || a.per_example || a.contributors.is_some() {
 		return Err(Error::Usage(
-			"--project, --method, --per-example and --contributors are not for --family span".into(),
+			"--project, --method, --per-example and --contributors are not for --family span"
+				.into(),
 		));
 	}
 	let mut texts = Vec::with_capacity(a.data.0.len());
@@ -71,17 +72,14 @@ pub fn train(a: &TrainArgs) -> Result<String, Error> {
 		let text = std::fs::read(&d.path).map_err(|e| Error::Io(d.path.clone(), e))?;
 		let id = match &d.contributor {
 			Some(id) => id.clone(),
-			None => d
-				.path
-				.file_name()
-				.and_then(|n| n.to_str())
-				.map(str::to_string)
-				.ok_or_else(|| {
+			None => d.path.file_name().and_then(|n| n.to_str()).map(str::to_string).ok_or_else(
+				|| {
 					Error::Usage(format!(
 						"{}: the file name is not UTF-8 text; name its contribution with --contributor",
 						d.path.display()
 					))
-				})?,
+				},
+			)?,
 		};
 		texts.push(text);
 		ids.push(id);
@@ -102,7 +100,9 @@ pub fn train(a: &TrainArgs) -> Result<String, Error> {
 }
 
 fn num(v: f64) -> serde_json::Value {
-	serde_json::Number::from_f64(v).map(serde_json::Value::Number).unwrap_or(serde_json::Value::Null)
+	serde_json::Number::from_f64(v)
+		.map(serde_json::Value::Number)
+		.unwrap_or(serde_json::Value::Null)
 }
 
 /// `score` against a span index.
@@ -131,7 +131,9 @@ pub fn score(a: &ScoreArgs) -> Result<String, Error> {
 	let share_of = |c: usize| -> f64 {
 		shares.iter().find(|s| s.0 as usize == c).map(|s| s.1 as f64 / 1e9).unwrap_or(0.0)
 	};
-	let text_of = |sp: &super::SpanMatch| String::from_utf8_lossy(&query[sp.bytes.0..sp.bytes.1]).into_owned();
+	let text_of = |sp: &super::SpanMatch| {
+		String::from_utf8_lossy(&query[sp.bytes.0..sp.bytes.1]).into_owned()
+	};
 	if a.format == "text" {
 		let mut s = String::new();
 		for &c in &order {

@@ -61,6 +61,10 @@ impl SpanResult {
 	}
 }
 
+/// Matches of at least this many tokens skip the positions they contain by binary search
+/// (`log₂ ℓ` searches instead of `ℓ − 1`).
+const SKIP_FROM: usize = 4;
+
 /// Per shard and query position: longest match length and its suffix-array interval.
 struct ShardMatches {
 	len: Vec<usize>,
@@ -144,18 +148,31 @@ impl SpanIndex {
 		(first, a)
 	}
 
+	/// `L_s[i]` and intervals for one shard. After the longest match `q[i..e)` at `i`, the
+	/// next position whose match reaches past `e` is the smallest `j ∈ (i, e]` with
+	/// `q[j..e+1]` in the shard (that property is monotone in `j`), found by binary search;
+	/// every position strictly between has `L_s = e − j` exactly and is contained in the
+	/// match at `i`, so it is never a maximal span of this shard and keeps no interval.
 	fn shard_matches(&self, s: &ShardInfo, q: &[u32]) -> ShardMatches {
 		let m = q.len();
 		let mut len = vec![0usize; m];
 		let mut interval = vec![(0u64, 0u64); m];
 		let full = (0, s.suffixes());
 		let mut l = 0usize;
-		for i in 0..m {
+		let mut i = 0usize;
+		// The interval of q[i..i+l] when the skip below found it.
+		let mut known: Option<(u64, u64)> = None;
+		while i < m {
 			if q[i] == 0 {
 				l = 0;
+				i += 1;
 				continue;
 			}
-			let mut iv = if l == 0 { full } else { self.interval(s, &q[i..i + l]) };
+			let mut iv = match known.take() {
+				Some(iv) => iv,
+				None if l == 0 => full,
+				None => self.interval(s, &q[i..i + l]),
+			};
 			if iv.0 >= iv.1 {
 				// Only in a corrupt index: restart from nothing.
 				l = 0;
@@ -169,11 +186,53 @@ impl SpanIndex {
 				iv = next;
 				l += 1;
 			}
-			if l > 0 {
-				len[i] = l;
-				interval[i] = iv;
+			if l == 0 {
+				i += 1;
+				continue;
 			}
-			l = l.saturating_sub(1);
+			len[i] = l;
+			interval[i] = iv;
+			let e = i + l;
+			if l < SKIP_FROM {
+				// Short match: the next position costs one search anyway.
+				l -= 1;
+				i += 1;
+				continue;
+			}
+			// The first j in (i, e] whose match passes e (e + 1 if none; no j can pass the
+			// end of the query or an unknown token).
+			let (mut lo, mut hi) = (i + 1, e + 1);
+			if e < m && q[e] != 0 {
+				while lo < hi {
+					let mid = lo + (hi - lo) / 2;
+					let found = self.interval(s, &q[mid..e + 1]);
+					if found.0 < found.1 {
+						hi = mid;
+						known = Some(found);
+					} else {
+						lo = mid + 1;
+					}
+				}
+				if lo > e {
+					known = None;
+				}
+			} else {
+				lo = e + 1;
+			}
+			let next = lo.min(e);
+			for j in i + 1..next {
+				len[j] = e - j;
+			}
+			if lo <= e {
+				// q[lo..e+1] occurs: carry its length.
+				l = e + 1 - lo;
+				i = lo;
+			} else {
+				// Nothing passes e: the positions up to e are done (L_s[e] is computed
+				// afresh when e < m).
+				l = 0;
+				i = e;
+			}
 		}
 		ShardMatches { len, interval }
 	}
@@ -215,7 +274,15 @@ impl SpanIndex {
 				.iter()
 				.enumerate()
 				.filter(|(_, r)| r.len[i] == l)
-				.map(|(si, r)| (si, r.interval[i].0, r.interval[i].1 - r.interval[i].0))
+				.map(|(si, r)| {
+					// A shard's skipped position is never maximal (`shard_matches`); look
+					// its interval up all the same should one be.
+					let (lo, hi) = match r.interval[i] {
+						(a, b) if a < b => (a, b),
+						_ => self.interval(&self.shards[si], &q[i..i + l]),
+					};
+					(si, lo, hi - lo)
+				})
 				.collect();
 			let count: u64 = parts.iter().map(|p| p.2).sum();
 			if count == 0 {
@@ -277,7 +344,11 @@ impl SpanIndex {
 	/// The on-chain result for a query with the index's own parameters: `(contribution
 	/// index, parts per billion)` of the top `max_entries` scores, summing to exactly 10⁹.
 	/// A query without a qualifying span is [`SpanError::NoSpan`] (nothing to pay for).
-	pub fn attribute(&self, query: &[u8], max_entries: usize) -> Result<Vec<(u32, u32)>, SpanError> {
+	pub fn attribute(
+		&self,
+		query: &[u8],
+		max_entries: usize,
+	) -> Result<Vec<(u32, u32)>, SpanError> {
 		Ok(self.find_spans(query, &self.query_options())?.shares(max_entries))
 	}
 

@@ -51,7 +51,8 @@ impl<'a> NaiveCorpus<'a> {
 	pub fn query(&self, query: &'a [u8]) -> Result<(Vec<(usize, usize)>, Vec<u32>), SpanError> {
 		let text = tokenizer::validate(query, "query")?;
 		let ranges: Vec<(usize, usize)> = tokenizer::tokenize(text).collect();
-		let ids = ranges.iter().map(|&(a, b)| self.ids.get(&text[a..b]).copied().unwrap_or(0)).collect();
+		let ids =
+			ranges.iter().map(|&(a, b)| self.ids.get(&text[a..b]).copied().unwrap_or(0)).collect();
 		Ok((ranges, ids))
 	}
 
@@ -63,7 +64,11 @@ impl<'a> NaiveCorpus<'a> {
 				let mut best = 0;
 				for d in &self.docs {
 					for p in 0..d.len() {
-						let l = d[p..].iter().zip(&q[i..]).take_while(|(a, b)| a == b && **b != 0).count();
+						let l = d[p..]
+							.iter()
+							.zip(&q[i..])
+							.take_while(|(a, b)| a == b && **b != 0)
+							.count();
 						best = best.max(l);
 					}
 				}
@@ -113,7 +118,11 @@ pub fn find_spans(corpus: &NaiveCorpus<'_>, q: &[u32], min_span: usize) -> Vec<N
 		if contained {
 			continue;
 		}
-		out.push(NaiveSpan { start: i, len: l[i], occurrences: corpus.occurrences(&q[i..i + l[i]]) });
+		out.push(NaiveSpan {
+			start: i,
+			len: l[i],
+			occurrences: corpus.occurrences(&q[i..i + l[i]]),
+		});
 	}
 	out
 }

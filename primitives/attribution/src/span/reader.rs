@@ -12,8 +12,8 @@
 
 use super::{
 	index::{
-		blake2_256_state, pad8, width_for, CHECKSUM_LEN, HEADER_LEN, SHARD_ENTRY_LEN, SPAN_FORMAT_VERSION,
-		SPAN_MAGIC,
+		blake2_256_state, pad8, width_for, CHECKSUM_LEN, HEADER_LEN, SHARD_ENTRY_LEN,
+		SPAN_FORMAT_VERSION, SPAN_MAGIC,
 	},
 	SpanError, SPAN_TOKENIZER_VERSION,
 };
@@ -293,7 +293,8 @@ impl SpanIndex {
 		if !ends_ok(self.vocab_ends, self.vocabulary, vocab_bytes, true) {
 			return Err(SpanError::Corrupt("vocabulary table is inconsistent"));
 		}
-		let mut ids: Vec<&[u8]> = (0..self.contributions).map(|i| self.contributor_bytes(i)).collect();
+		let mut ids: Vec<&[u8]> =
+			(0..self.contributions).map(|i| self.contributor_bytes(i)).collect();
 		if ids.iter().any(|c| std::str::from_utf8(c).is_err()) {
 			return Err(SpanError::Corrupt("a contributor id is not UTF-8"));
 		}

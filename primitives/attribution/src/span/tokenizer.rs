@@ -41,10 +41,8 @@ pub fn unicode_version() -> (u8, u8, u8) {
 
 /// Checks that `bytes` is UTF-8; `source` names it in the error.
 pub fn validate<'a>(bytes: &'a [u8], source: &str) -> Result<&'a str, SpanError> {
-	std::str::from_utf8(bytes).map_err(|e| SpanError::InvalidUtf8 {
-		source: source.to_string(),
-		offset: e.valid_up_to(),
-	})
+	std::str::from_utf8(bytes)
+		.map_err(|e| SpanError::InvalidUtf8 { source: source.to_string(), offset: e.valid_up_to() })
 }
 
 /// Whether `c` separates tokens (rule 1).
@@ -173,7 +171,10 @@ mod tests {
 		assert_eq!(toks("naïve café"), ["naïve", "café"]);
 		assert_eq!(toks("a\u{a0}b\u{3000}c\u{feff}d"), ["a", "b", "c", "d"]);
 		// Han and kana: one token per character; Hangul words are runs.
-		assert_eq!(toks("日本語のテキスト。"), ["日", "本", "語", "の", "テ", "キ", "ス", "ト", "。"]);
+		assert_eq!(
+			toks("日本語のテキスト。"),
+			["日", "本", "語", "の", "テ", "キ", "ス", "ト", "。"]
+		);
 		assert_eq!(toks("한국어 문장"), ["한국어", "문장"]);
 		assert_eq!(toks("abc中文def"), ["abc", "中", "文", "def"]);
 		assert_eq!(toks("Ελληνικά—русский"), ["Ελληνικά", "—", "русский"]);
