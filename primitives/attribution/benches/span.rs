@@ -45,15 +45,21 @@ fn span(c: &mut Criterion) {
 	let mut g = c.benchmark_group(format!("span_build_{:.0}mb", bytes as f64 / 1e6));
 	g.sample_size(10);
 	g.throughput(Throughput::Bytes(bytes as u64));
-	g.bench_function("index_build", |b| b.iter(|| black_box(build_to_vec(&docs, &opts).unwrap().1.bytes)));
+	g.bench_function("index_build", |b| {
+		b.iter(|| black_box(build_to_vec(&docs, &opts).unwrap().1.bytes))
+	});
 	let mut stream: Vec<u32> = Vec::new();
 	for d in &nc.docs {
 		stream.extend_from_slice(d);
 		stream.push(0);
 	}
 	let k = stream.iter().copied().max().unwrap_or(0) as u64 + 1;
-	g.bench_function("suffix_array_libsais", |b| b.iter(|| black_box(suffix_array(&stream, k).unwrap().len())));
-	g.bench_function("suffix_array_sort", |b| b.iter(|| black_box(naive::suffix_array(&stream).len())));
+	g.bench_function("suffix_array_libsais", |b| {
+		b.iter(|| black_box(suffix_array(&stream, k).unwrap().len()))
+	});
+	g.bench_function("suffix_array_sort", |b| {
+		b.iter(|| black_box(naive::suffix_array(&stream).len()))
+	});
 	g.finish();
 }
 

@@ -53,7 +53,12 @@ fn main() {
 	let t = Instant::now();
 	let corpus = synthetic::corpus((mb * 1e6) as usize, vocabulary, 1);
 	let bytes: usize = corpus.iter().map(|d| d.1.len()).sum();
-	eprintln!("corpus: {} documents, {:.1} MB, generated in {:.1}s", corpus.len(), bytes as f64 / 1e6, t.elapsed().as_secs_f64());
+	eprintln!(
+		"corpus: {} documents, {:.1} MB, generated in {:.1}s",
+		corpus.len(),
+		bytes as f64 / 1e6,
+		t.elapsed().as_secs_f64()
+	);
 	let docs: Vec<SpanDocument<'_>> = corpus
 		.iter()
 		.map(|(id, text)| SpanDocument { contributor: id, name: id, text: text.as_bytes() })
@@ -93,9 +98,11 @@ fn main() {
 	let open_s = t.elapsed().as_secs_f64();
 
 	// Queries.
-	let outputs: Vec<String> =
-		(0..queries.max(naive_queries)).map(|i| synthetic::output(&corpus, 200, 3, 30, vocabulary, 100 + i as u64)).collect();
-	let qtokens: Vec<usize> = outputs.iter().map(|o| tributary_attribution::span::tokenize(o).count()).collect();
+	let outputs: Vec<String> = (0..queries.max(naive_queries))
+		.map(|i| synthetic::output(&corpus, 200, 3, 30, vocabulary, 100 + i as u64))
+		.collect();
+	let qtokens: Vec<usize> =
+		outputs.iter().map(|o| tributary_attribution::span::tokenize(o).count()).collect();
 	let qo = QueryOptions { min_span: 8, max_occurrences: 1000 };
 	for o in outputs.iter().take(3) {
 		black_box(index.find_spans(o.as_bytes(), &qo).ok());
@@ -127,16 +134,34 @@ fn main() {
 	let mbps = |s: f64| bytes as f64 / 1e6 / s;
 	println!("| measure | value |");
 	println!("|---|---|");
-	println!("| corpus | {:.1} MB, {} documents, {} tokens, vocabulary {} |", bytes as f64 / 1e6, report.documents, tokens, report.vocabulary);
+	println!(
+		"| corpus | {:.1} MB, {} documents, {} tokens, vocabulary {} |",
+		bytes as f64 / 1e6,
+		report.documents,
+		tokens,
+		report.vocabulary
+	);
 	println!("| shards | {} (shard bound {} tokens) |", report.shards, shard_tokens);
 	println!(
 		"| index build | {:.2} s = **{:.1} MB/s** (tokenise + vocabulary {:.2} s, libsais {:.2} s, write + checksum {:.2} s) |",
 		build_s, mbps(build_s), report.seconds[0], report.seconds[1], report.seconds[2]
 	);
-	println!("| suffix array alone, libsais | {:.2} s ({:.1} M tokens/s) |", sais_s, tokens as f64 / 1e6 / sais_s);
-	println!("| suffix array alone, naive comparison sort | {:.2} s ({:.1}× libsais) |", sort_s, sort_s / sais_s);
+	println!(
+		"| suffix array alone, libsais | {:.2} s ({:.1} M tokens/s) |",
+		sais_s,
+		tokens as f64 / 1e6 / sais_s
+	);
+	println!(
+		"| suffix array alone, naive comparison sort | {:.2} s ({:.1}× libsais) |",
+		sort_s,
+		sort_s / sais_s
+	);
 	println!("| peak memory during build (VmHWM) | {:.0} MiB ({:.0} MiB before, corpus text in memory) |", peak, rss_before);
-	println!("| index size | {} bytes = **{:.2} bytes/token** |", report.bytes, report.bytes as f64 / tokens as f64);
+	println!(
+		"| index size | {} bytes = **{:.2} bytes/token** |",
+		report.bytes,
+		report.bytes as f64 / tokens as f64
+	);
 	println!("| open (map + checksum) | {:.1} ms |", open_s * 1e3);
 	println!(
 		"| query, ~{} tokens, suffix array | median **{:.3} ms**, p95 {:.3} ms ({} queries, {:.1} spans each) |",

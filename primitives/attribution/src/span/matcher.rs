@@ -21,6 +21,9 @@ pub struct QueryOptions {
 	pub max_occurrences: u32,
 }
 
+/// A query's token byte ranges and token ids (0: not in the vocabulary).
+pub type QueryTokens = (Vec<(usize, usize)>, Vec<u32>);
+
 /// One credited span of a query.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SpanMatch {
@@ -78,7 +81,7 @@ impl SpanIndex {
 	}
 
 	/// The query's token byte ranges and ids (0 for a token not in the vocabulary).
-	pub fn query_tokens(&self, query: &[u8]) -> Result<(Vec<(usize, usize)>, Vec<u32>), SpanError> {
+	pub fn query_tokens(&self, query: &[u8]) -> Result<QueryTokens, SpanError> {
 		let text = tokenizer::validate(query, "query")?;
 		let ranges: Vec<(usize, usize)> = tokenizer::tokenize(text).collect();
 		let ids = ranges.iter().map(|&(a, b)| self.token_id(&query[a..b]).unwrap_or(0)).collect();
@@ -220,8 +223,8 @@ impl SpanIndex {
 				lo = e + 1;
 			}
 			let next = lo.min(e);
-			for j in i + 1..next {
-				len[j] = e - j;
+			for (j, slot) in len.iter_mut().enumerate().take(next).skip(i + 1) {
+				*slot = e - j;
 			}
 			if lo <= e {
 				// q[lo..e+1] occurs: carry its length.

@@ -59,7 +59,7 @@ pub use index::{
 	DEFAULT_MAX_OCCURRENCES, DEFAULT_MIN_SPAN, DEFAULT_SHARD_TOKENS, SPAN_FORMAT_VERSION,
 	SPAN_MAGIC,
 };
-pub use matcher::{QueryOptions, SpanMatch, SpanResult};
+pub use matcher::{QueryOptions, QueryTokens, SpanMatch, SpanResult};
 pub use reader::SpanIndex;
 pub use tokenizer::{tokenize, SPAN_TOKENIZER_VERSION};
 

@@ -48,7 +48,7 @@ impl<'a> NaiveCorpus<'a> {
 	}
 
 	/// The query's token byte ranges and ids (0 for a token the corpus lacks).
-	pub fn query(&self, query: &'a [u8]) -> Result<(Vec<(usize, usize)>, Vec<u32>), SpanError> {
+	pub fn query(&self, query: &'a [u8]) -> Result<super::matcher::QueryTokens, SpanError> {
 		let text = tokenizer::validate(query, "query")?;
 		let ranges: Vec<(usize, usize)> = tokenizer::tokenize(text).collect();
 		let ids =
@@ -114,7 +114,7 @@ pub fn find_spans(corpus: &NaiveCorpus<'_>, q: &[u32], min_span: usize) -> Vec<N
 		if l[i] == 0 || l[i] < min_span {
 			continue;
 		}
-		let contained = (0..q.len()).any(|j| j != i && j <= i && j + l[j] >= i + l[i] && l[j] > 0);
+		let contained = (0..q.len()).any(|j| j < i && j + l[j] >= i + l[i] && l[j] > 0);
 		if contained {
 			continue;
 		}

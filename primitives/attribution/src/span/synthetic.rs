@@ -36,13 +36,14 @@ impl Words {
 		real.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
 		let mut words: Vec<String> = real.iter().map(|w| w.0.to_string()).collect();
 		const SYL: [&str; 24] = [
-			"ka", "lo", "mi", "ne", "ru", "ta", "ve", "so", "pri", "dan", "hel", "mor", "qui", "sta",
-			"ber", "lin", "gor", "fe", "zu", "an", "ol", "is", "en", "um",
+			"ka", "lo", "mi", "ne", "ru", "ta", "ve", "so", "pri", "dan", "hel", "mor", "qui",
+			"sta", "ber", "lin", "gor", "fe", "zu", "an", "ol", "is", "en", "um",
 		];
 		let mut r = SplitMix64(0x5eed);
 		while words.len() < vocabulary {
 			let n = 2 + (r.next_u64() % 3) as usize;
-			let w: String = (0..n).map(|_| SYL[(r.next_u64() % SYL.len() as u64) as usize]).collect();
+			let w: String =
+				(0..n).map(|_| SYL[(r.next_u64() % SYL.len() as u64) as usize]).collect();
 			words.push(w);
 		}
 		let mut acc = 0.0;
@@ -74,8 +75,8 @@ impl Words {
 			left_in_sentence -= 1;
 			if left_in_sentence == 0 {
 				out.push_str([".", ".", ".", "?", "!"][(r.next_u64() % 5) as usize]);
-				out.push(if r.next_u64() % 6 == 0 { '\n' } else { ' ' });
-			} else if r.next_u64() % 10 == 0 {
+				out.push(if r.next_u64().is_multiple_of(6) { '\n' } else { ' ' });
+			} else if r.next_u64().is_multiple_of(10) {
 				out.push_str(", ");
 			} else {
 				out.push(' ');
