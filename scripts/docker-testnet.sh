@@ -44,10 +44,11 @@ deadline=$((SECONDS + ${DOCKER_TESTNET_TIMEOUT:-900}))
 while :; do
   ready=0
   for port in 19944 19945 19946 19947; do
-    peers="$(rpc "$port" system_health | sed -n 's/.*"peers":\([0-9]*\).*/\1/p')"
-    head="$(rpc "$port" chain_getFinalizedHead | sed -n 's/.*"result":"\(0x[0-9a-f]*\)".*/\1/p')"
+    # (A node still starting refuses the connection: that counts as not ready.)
+    peers="$(rpc "$port" system_health | sed -n 's/.*"peers":\([0-9]*\).*/\1/p' || true)"
+    head="$(rpc "$port" chain_getFinalizedHead | sed -n 's/.*"result":"\(0x[0-9a-f]*\)".*/\1/p' || true)"
     number=""
-    [ -z "$head" ] || number="$(rpc "$port" chain_getHeader "[\"$head\"]" | sed -n 's/.*"number":"\(0x[0-9a-f]*\)".*/\1/p')"
+    [ -z "$head" ] || number="$(rpc "$port" chain_getHeader "[\"$head\"]" | sed -n 's/.*"number":"\(0x[0-9a-f]*\)".*/\1/p' || true)"
     if [ "${peers:-0}" -ge 3 ] && [ -n "$number" ] && [ $((number)) -gt 0 ]; then
       ready=$((ready + 1))
     fi

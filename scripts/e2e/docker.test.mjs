@@ -29,16 +29,18 @@ if (!engine) {
 }
 
 test('four containers finalise and settle an inference by quorum', { skip: !engine && 'no Docker engine' }, async (t) => {
+  let api;
+  let dir;
+  t.after(async () => {
+    if (api) await api.disconnect();
+    if (dir) await rm(dir, { recursive: true, force: true });
+    execFileSync(SCRIPT, ['down'], { stdio: 'inherit' });
+  });
   const started = Date.now();
   execFileSync(SCRIPT, [], { stdio: 'inherit', timeout: 20 * 60 * 1000 });
   console.log(`# scripts/docker-testnet.sh: ready in ${Math.round((Date.now() - started) / 1000)} s`);
-  const dir = await mkdtemp(join(tmpdir(), 'tributary-e2e-docker-'));
-  const api = await connect('ws://127.0.0.1:19944');
-  t.after(async () => {
-    await api.disconnect();
-    await rm(dir, { recursive: true, force: true });
-    execFileSync(SCRIPT, ['down'], { stdio: 'inherit' });
-  });
+  dir = await mkdtemp(join(tmpdir(), 'tributary-e2e-docker-'));
+  api = await connect('ws://127.0.0.1:19944');
   const running = execFileSync('docker', ['ps', '--filter', 'label=com.docker.compose.project=tributary', '-q'])
     .toString().trim().split('\n').filter(Boolean);
   assert.equal(running.length, 4, 'four containers');
