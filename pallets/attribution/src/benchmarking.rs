@@ -162,6 +162,17 @@ fn split_quorum<T: Config>() {
 	Quorum::<T>::put((T::MaxAttestors::get() / 2).max(1));
 }
 
+/// A pending inference of a model whose fallback snapshot holds `c` contributions (spread
+/// over as many datasets as a model may have), at its deadline: returns it and the deadline.
+fn expired<T: Config>(c: u32) -> (InferenceId, frame_system::pallet_prelude::BlockNumberFor<T>) {
+	let (model, _) =
+		T::BenchmarkHelper::model_with_contributions(c.min(MAX_DATASETS), c, fee::<T>());
+	let inference = pending::<T>(model, 0);
+	let deadline = Inferences::<T>::get(inference).expect("pending").deadline;
+	frame_system::Pallet::<T>::set_block_number(deadline);
+	(inference, deadline)
+}
+
 #[benchmarks]
 mod benchmarks {
 	use super::*;
@@ -350,11 +361,7 @@ mod benchmarks {
 	/// over as many datasets as a model may have.
 	#[benchmark]
 	fn expire_inference(c: Linear<1, { T::MaxFallbackContributions::get() }>) {
-		let (model, _) =
-			T::BenchmarkHelper::model_with_contributions(c.min(MAX_DATASETS), c, fee::<T>());
-		let inference = pending::<T>(model, 0);
-		let deadline = Inferences::<T>::get(inference).expect("pending").deadline;
-		frame_system::Pallet::<T>::set_block_number(deadline);
+		let (inference, deadline) = expired::<T>(c);
 
 		#[block]
 		{
@@ -368,11 +375,7 @@ mod benchmarks {
 	/// Anyone settling one expired inference of `c` fallback contributions at once.
 	#[benchmark]
 	fn settle_expired(c: Linear<1, { T::MaxFallbackContributions::get() }>) {
-		let (model, _) =
-			T::BenchmarkHelper::model_with_contributions(c.min(MAX_DATASETS), c, fee::<T>());
-		let inference = pending::<T>(model, 0);
-		let deadline = Inferences::<T>::get(inference).expect("pending").deadline;
-		frame_system::Pallet::<T>::set_block_number(deadline);
+		let (inference, _) = expired::<T>(c);
 		let keeper: T::AccountId = account("keeper", 0, 0);
 
 		#[extrinsic_call]
