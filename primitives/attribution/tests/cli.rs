@@ -419,46 +419,33 @@ possession of a good fortune, must be in want of a wife. And then: I am already 
 London, and as I walk in the streets of Petersburgh, I feel a cold northern breeze. Fin.",
 	);
 	let idx = d.path("text.idx");
-	let (code, out, err) = run(&[
-		"train",
-		"--family",
-		"span",
-		"--data",
-		&a,
-		"--data",
-		&b,
-		"--contributor",
-		"7:1",
-		"--data",
-		&c,
-		"--out",
-		&idx,
-		"--shard-tokens",
-		"15000",
-	]);
+	let train = |out: &str| {
+		run(&[
+			"train",
+			"--family",
+			"span",
+			"--data",
+			&a,
+			"--data",
+			&b,
+			"--contributor",
+			"7:1",
+			"--data",
+			&c,
+			"--out",
+			out,
+			"--shard-tokens",
+			"15000",
+		])
+	};
+	let (code, out, err) = train(&idx);
 	assert_eq!(code, 0, "{err}");
 	let hash = out.trim().to_string();
 	let bytes = std::fs::read(&idx).unwrap();
 	assert_eq!(tributary_attribution::cli::hex(&sp_crypto_hashing::blake2_256(&bytes)), hash);
 	// Rebuilt: the same bytes.
 	let idx2 = d.path("text2.idx");
-	let (_, out2, _) = run(&[
-		"train",
-		"--family",
-		"span",
-		"--data",
-		&a,
-		"--data",
-		&b,
-		"--contributor",
-		"7:1",
-		"--data",
-		&c,
-		"--out",
-		&idx2,
-		"--shard-tokens",
-		"15000",
-	]);
+	let (_, out2, _) = train(&idx2);
 	assert_eq!(out2, out);
 	assert_eq!(std::fs::read(&idx2).unwrap(), bytes);
 
