@@ -52,6 +52,13 @@ pub(crate) struct RevealContext<T: Config> {
 	reveals: AttestationsOf<T>,
 }
 
+impl<T: Config> RevealContext<T> {
+	/// The model the revealed inference was paid for.
+	pub(crate) fn model(&self) -> tributary_primitives::ModelId {
+		self.pending.model
+	}
+}
+
 impl<T: Config> Pallet<T> {
 	/// The genesis hash, bound into every signed attestation payload against replay on
 	/// another chain.
@@ -141,7 +148,7 @@ impl<T: Config> Pallet<T> {
 
 	/// A pallet error as a transaction-validity error (its index as the custom code), so
 	/// that pool rejections name the same error the dispatch would.
-	fn invalid(error: Error<T>) -> TransactionValidityError {
+	pub(crate) fn invalid(error: Error<T>) -> TransactionValidityError {
 		let stale = matches!(error, Error::<T>::UnknownInference | Error::<T>::AlreadySubmitted);
 		if stale {
 			return InvalidTransaction::Stale.into();
@@ -160,13 +167,24 @@ impl<T: Config> Pallet<T> {
 		attestor: &T::AccountId,
 		inference: InferenceId,
 	) -> ValidTransaction {
-		ValidTransaction::with_tag_prefix("tributary-attribution")
+		Self::valid_for(kind, attestor, &[inference])
+	}
+
+	/// The pool's view of a valid attestation of `inferences` (one `provides` tag per
+	/// (kind, attestor, inference), as for a single attestation).
+	pub(crate) fn valid_for(
+		kind: &'static [u8],
+		attestor: &T::AccountId,
+		inferences: &[InferenceId],
+	) -> ValidTransaction {
+		let mut builder = ValidTransaction::with_tag_prefix("tributary-attribution")
 			.priority(T::AttestationPriority::get())
-			.and_provides((kind, attestor, inference))
 			.longevity(T::SubmissionLongevity::get())
-			.propagate(true)
-			.build()
-			.unwrap_or_default()
+			.propagate(true);
+		for inference in inferences {
+			builder = builder.and_provides((kind, attestor, inference));
+		}
+		builder.build().unwrap_or_default()
 	}
 
 	/// Authorizes `commit_attribution`: a registered key of an attestor in good standing,
@@ -217,8 +235,8 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Records an authorized reveal (after re-checking the state and validating the shares);
-	/// settles the inference when `Quorum` reveals agree.
-	pub(crate) fn do_reveal(reveal: Reveal) -> DispatchResult {
+	/// settles the inference when `Quorum` reveals agree. Returns whether it settled.
+	pub(crate) fn do_reveal(reveal: Reveal) -> Result<bool, DispatchError> {
 		let RevealContext { attestor, pending, result, mut reveals } =
 			Self::check_reveal(&reveal, None)?;
 		let inference = reveal.inference;
@@ -239,7 +257,7 @@ impl<T: Config> Pallet<T> {
 		let agreeing = reveals.iter().filter(|(_, h)| *h == result).count() as u32;
 		if agreeing < Quorum::<T>::get() {
 			Reveals::<T>::insert(inference, reveals);
-			return Ok(());
+			return Ok(false);
 		}
 		let (winners, dissenters): (Vec<_>, Vec<_>) =
 			reveals.into_iter().partition(|(_, h)| *h == result);
@@ -267,6 +285,6 @@ impl<T: Config> Pallet<T> {
 			&winners,
 			crate::impls::Allocation::Shares(allocation),
 		);
-		Ok(())
+		Ok(true)
 	}
 }

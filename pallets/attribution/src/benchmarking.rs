@@ -117,6 +117,16 @@ fn signed_reveal<T: Config>(
 /// settlement), every one an attestor in good standing: the most an inference holds
 /// before the call that completes its quorum.
 fn prior_attestations<T: Config>(inference: InferenceId, scores: &Scores, reveal: bool) {
+	prior_attestations_by::<T>(inference, scores, reveal, 0)
+}
+
+/// As [`prior_attestations`], by the prior attestors numbered from `first` on.
+fn prior_attestations_by<T: Config>(
+	inference: InferenceId,
+	scores: &Scores,
+	reveal: bool,
+	first: u32,
+) {
 	let quorum = Quorum::<T>::get();
 	let index_hash = Inferences::<T>::get(inference).expect("pending").index_hash;
 	let agreeing = result_hash(ENGINE_VERSION, inference, &index_hash, scores);
@@ -124,7 +134,7 @@ fn prior_attestations<T: Config>(inference: InferenceId, scores: &Scores, reveal
 	let mut commitments = AttestationsOf::<T>::default();
 	let mut reveals = AttestationsOf::<T>::default();
 	for i in 0..T::MaxAttestors::get().saturating_sub(1) {
-		let who = funded::<T>("prior-attestor", i);
+		let who = funded::<T>("prior-attestor", first + i);
 		T::BenchmarkHelper::make_attestor(&who);
 		let hash = if i + 1 < quorum { agreeing } else { dissenting };
 		commitments
@@ -155,6 +165,76 @@ fn prepared<T: Config>(d: u32, s: u32, reveal: bool) -> (InferenceId, Call<T>) {
 	Attribution::<T>::do_commit(commitment).expect("commits");
 	let (reveal, signature) = signed_reveal::<T>(&key, inference, &scores);
 	(inference, Call::<T>::reveal_attribution { reveal, signature })
+}
+
+/// A batch attestor's view of `n` pending inferences of one model over `MAX_DATASETS`
+/// datasets holding `MaxAttributedContributions` contributions, each paid by its own
+/// developer and with `MaxAttestors - 1` other commitments (and, with `revealed`, their
+/// reveals, by attestors of its own), all attributed the same even result.
+struct BatchWorld<T: Config> {
+	model: ModelId,
+	inferences: Vec<InferenceId>,
+	scores: Scores,
+	who: T::AccountId,
+	key: AttestorId,
+}
+
+fn batch_world<T: Config>(n: u32, revealed: bool) -> BatchWorld<T> {
+	let s = T::MaxAttributedContributions::get().max(1);
+	let (model, refs) =
+		T::BenchmarkHelper::model_with_contributions(MAX_DATASETS.min(s), s, fee::<T>());
+	let scores = even_scores(&refs);
+	let inferences: Vec<InferenceId> = (0..n)
+		.map(|i| {
+			let inference = pending::<T>(model, i);
+			prior_attestations_by::<T>(inference, &scores, revealed, i * T::MaxAttestors::get());
+			inference
+		})
+		.collect();
+	let (who, key) = attestor::<T>(0);
+	BatchWorld { model, inferences, scores, who, key }
+}
+
+impl<T: Config> BatchWorld<T> {
+	/// The attestor's signed commitments to every inference's result.
+	fn commit_call(&self) -> Call<T> {
+		let commitments = self
+			.inferences
+			.iter()
+			.map(|&inference| {
+				let (c, _) = signed_commitment::<T>(&self.who, &self.key, inference, &self.scores);
+				(inference, c.commitment)
+			})
+			.collect();
+		let batch = CommitBatch { key: self.key.clone(), commitments };
+		let message = signed_bytes(COMMIT_BATCH_DOMAIN, &Attribution::<T>::genesis_hash(), &batch);
+		let signature = self.key.sign(&message).expect("the benchmark keystore signs");
+		Call::<T>::commit_attributions { batch, signature }
+	}
+
+	/// Commits for the attestor, then its signed reveals of every inference.
+	fn reveal_call(&self) -> Call<T> {
+		for &inference in &self.inferences {
+			let (c, _) = signed_commitment::<T>(&self.who, &self.key, inference, &self.scores);
+			Attribution::<T>::do_commit(c).expect("commits");
+		}
+		let reveals = self
+			.inferences
+			.iter()
+			.map(|&inference| RevealedResult { inference, salt: SALT, scores: self.scores.clone() })
+			.collect();
+		let batch = RevealBatch { key: self.key.clone(), model: self.model, reveals };
+		let message = signed_bytes(REVEAL_BATCH_DOMAIN, &Attribution::<T>::genesis_hash(), &batch);
+		let signature = self.key.sign(&message).expect("the benchmark keystore signs");
+		Call::<T>::reveal_attributions { batch, signature }
+	}
+}
+
+/// Authorizes `call` as the pool does.
+fn authorize<T: Config>(call: &Call<T>) -> Result<(), BenchmarkError> {
+	use frame_support::traits::Authorize;
+	call.authorize(TransactionSource::External).ok_or("authorized")?.map_err(|_| "valid")?;
+	Ok(())
 }
 
 /// A quorum with both winners and dissenters on record.
@@ -277,6 +357,96 @@ mod benchmarks {
 			call.authorize(TransactionSource::External)
 				.ok_or("authorized")?
 				.map_err(|_| "valid")?;
+		}
+
+		Ok(())
+	}
+
+	/// One attestor's commitments to `n` inferences, each joining `MaxAttestors - 1` others.
+	#[benchmark]
+	fn commit_attributions(n: Linear<1, { T::MaxBatch::get() }>) -> Result<(), BenchmarkError> {
+		let world = batch_world::<T>(n, false);
+		let Call::<T>::commit_attributions { batch, signature } = world.commit_call() else {
+			return Err(BenchmarkError::Stop("a batch of commitments"));
+		};
+
+		#[extrinsic_call]
+		_(RawOrigin::Authorized, batch, signature);
+
+		for inference in &world.inferences {
+			assert_eq!(Commitments::<T>::get(inference).len() as u32, T::MaxAttestors::get());
+		}
+		Ok(())
+	}
+
+	/// The authorization of that batch in the pool.
+	#[benchmark]
+	fn authorize_commit_attributions(
+		n: Linear<1, { T::MaxBatch::get() }>,
+	) -> Result<(), BenchmarkError> {
+		let call = batch_world::<T>(n, false).commit_call();
+
+		#[block]
+		{
+			authorize::<T>(&call)?;
+		}
+
+		Ok(())
+	}
+
+	/// One attestor's reveals completing the quorums of `n` inferences of one model, each
+	/// paying the same `MaxAttributedContributions` contributions over `MAX_DATASETS`
+	/// datasets (contributors earning for the first time at the first settlement), each with
+	/// its own developer and its own dissenters to slash.
+	#[benchmark]
+	fn reveal_attributions(n: Linear<1, { T::MaxBatch::get() }>) -> Result<(), BenchmarkError> {
+		split_quorum::<T>();
+		let world = batch_world::<T>(n, true);
+		let Call::<T>::reveal_attributions { batch, signature } = world.reveal_call() else {
+			return Err(BenchmarkError::Stop("a batch of reveals"));
+		};
+
+		#[extrinsic_call]
+		_(RawOrigin::Authorized, batch, signature);
+
+		for inference in &world.inferences {
+			assert!(!Inferences::<T>::contains_key(inference), "the quorum settled it");
+		}
+		assert_eq!(Totals::<T>::get().inferences_settled, n as u64);
+		Ok(())
+	}
+
+	/// One attestor's first reveals of `n` inferences whose quorum they do not complete.
+	#[benchmark]
+	fn reveal_attributions_pending(
+		n: Linear<1, { T::MaxBatch::get() }>,
+	) -> Result<(), BenchmarkError> {
+		Quorum::<T>::put(T::MaxAttestors::get());
+		let world = batch_world::<T>(n, false);
+		let Call::<T>::reveal_attributions { batch, signature } = world.reveal_call() else {
+			return Err(BenchmarkError::Stop("a batch of reveals"));
+		};
+
+		#[extrinsic_call]
+		reveal_attributions(RawOrigin::Authorized, batch, signature);
+
+		for inference in &world.inferences {
+			assert_eq!(Reveals::<T>::get(inference).len(), 1);
+		}
+		Ok(())
+	}
+
+	/// The authorization of a batch of `n` settling reveals in the pool.
+	#[benchmark]
+	fn authorize_reveal_attributions(
+		n: Linear<1, { T::MaxBatch::get() }>,
+	) -> Result<(), BenchmarkError> {
+		split_quorum::<T>();
+		let call = batch_world::<T>(n, true).reveal_call();
+
+		#[block]
+		{
+			authorize::<T>(&call)?;
 		}
 
 		Ok(())

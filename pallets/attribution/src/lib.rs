@@ -74,6 +74,7 @@ extern crate alloc;
 pub use pallet::*;
 
 mod attestation;
+pub mod batch;
 #[cfg(feature = "runtime-benchmarks")]
 pub mod benchmarking;
 mod impls;
@@ -203,8 +204,8 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxAttestors: Get<u32>;
 
-		/// The maximum number of inferences in one `settle_inferences` or
-		/// `submit_attributions` batch.
+		/// The maximum number of inferences in one `settle_inferences`,
+		/// `commit_attributions` or `reveal_attributions` batch.
 		#[pallet::constant]
 		type MaxBatch: Get<u32>;
 
@@ -443,6 +444,14 @@ pub mod pallet {
 			/// The deposit.
 			amount: BalanceOf<T>,
 		},
+		/// Items of an attestor's batch that did not apply, each with its error (nothing of
+		/// them changed); the batch's other items applied.
+		AttestationsSkipped {
+			/// The attestor.
+			attestor: T::AccountId,
+			/// Each skipped inference and why.
+			skipped: Vec<(InferenceId, sp_runtime::DispatchError)>,
+		},
 		/// A contributor claimed its earnings.
 		EarningsClaimed {
 			/// The contributor.
@@ -533,6 +542,8 @@ pub mod pallet {
 		ClaimBelowMinimum,
 		/// The inference's deadline has not passed: it can still be settled by a quorum.
 		NotExpired,
+		/// A batch of reveals names an inference of another model than the batch's.
+		NotBatchModel,
 	}
 
 	#[pallet::hooks]
@@ -671,7 +682,53 @@ pub mod pallet {
 		) -> DispatchResult {
 			frame_system::ensure_authorized(origin)?;
 			let _ = signature; // verified by the authorization
-			Self::do_reveal(reveal)
+			Self::do_reveal(reveal).map(|_| ())
+		}
+
+		/// An attestor's commitments to several pending inferences in one authorized
+		/// transaction, signed once by its `attr` key over [`COMMIT_BATCH_DOMAIN`], the
+		/// genesis hash and the batch: 1 to `MaxBatch` `(inference, commitment)` pairs with
+		/// strictly increasing ids, each checked as by `commit_attribution`. Valid while at
+		/// least one item is; items that fail at dispatch change nothing and are reported in
+		/// `AttestationsSkipped`. Emits `AttributionCommitted` per applied item.
+		#[pallet::call_index(12)]
+		#[pallet::weight(T::WeightInfo::commit_attributions(batch.commitments.len() as u32))]
+		#[pallet::authorize(Pallet::<T>::authorize_commit_batch)]
+		#[pallet::weight_of_authorize(
+			T::WeightInfo::authorize_commit_attributions(batch.commitments.len() as u32)
+		)]
+		pub fn commit_attributions(
+			origin: OriginFor<T>,
+			batch: CommitBatch,
+			signature: AttestorSignature,
+		) -> DispatchResultWithPostInfo {
+			frame_system::ensure_authorized(origin)?;
+			let _ = signature; // verified by the authorization
+			Self::do_commit_batch(batch)
+		}
+
+		/// An attestor's reveals for several pending inferences of one model in one
+		/// authorized transaction, signed once by its `attr` key over [`REVEAL_BATCH_DOMAIN`],
+		/// the genesis hash and the batch: 1 to `MaxBatch` results with strictly increasing
+		/// inference ids, each checked as by `reveal_attribution` and required to be an
+		/// inference of `batch.model`. Valid while at least one item is; items that fail at
+		/// dispatch change nothing and are reported in `AttestationsSkipped`. Each reveal that
+		/// completes a quorum settles its inference in this call. Emits `AttributionRevealed`
+		/// per applied item (and the settlements' events).
+		#[pallet::call_index(13)]
+		#[pallet::weight(Pallet::<T>::reveal_batch_weight(batch))]
+		#[pallet::authorize(Pallet::<T>::authorize_reveal_batch)]
+		#[pallet::weight_of_authorize(
+			T::WeightInfo::authorize_reveal_attributions(batch.reveals.len() as u32)
+		)]
+		pub fn reveal_attributions(
+			origin: OriginFor<T>,
+			batch: RevealBatch,
+			signature: AttestorSignature,
+		) -> DispatchResultWithPostInfo {
+			frame_system::ensure_authorized(origin)?;
+			let _ = signature; // verified by the authorization
+			Self::do_reveal_batch(batch)
 		}
 
 		/// Settle one pending inference whose deadline has passed without a quorum, by the

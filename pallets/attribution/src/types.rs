@@ -187,6 +187,45 @@ pub struct Reveal {
 	pub scores: Scores,
 }
 
+/// The domain tag of a signed batch of commitments.
+pub const COMMIT_BATCH_DOMAIN: &[u8] = b"tributary/attribution/commit-batch/v1";
+/// The domain tag of a signed batch of reveals.
+pub const REVEAL_BATCH_DOMAIN: &[u8] = b"tributary/attribution/reveal-batch/v1";
+
+/// One attestor's commitments to several pending inferences, as signed (once) by its `attr`
+/// key: `(inference, H(result_hash ‖ attestor account ‖ salt))` with strictly increasing
+/// inference ids, at most `MaxBatch` of them.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, Debug)]
+pub struct CommitBatch {
+	/// The attestor's registered `attr` key (it signs the payload).
+	pub key: AttestorId,
+	/// Each inference and the commitment to its result ([`commitment_hash`]).
+	pub commitments: alloc::vec::Vec<(InferenceId, H256)>,
+}
+
+/// One revealed result of a [`RevealBatch`].
+#[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, Debug)]
+pub struct RevealedResult {
+	/// The inference attested.
+	pub inference: InferenceId,
+	/// The salt of its commitment.
+	pub salt: [u8; 32],
+	/// The result: each attributed contribution's share.
+	pub scores: Scores,
+}
+
+/// One attestor's reveals for several pending inferences of one model, as signed (once) by
+/// its `attr` key: strictly increasing inference ids, at most `MaxBatch` of them.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, Debug)]
+pub struct RevealBatch {
+	/// The attestor's registered `attr` key (it signs the payload).
+	pub key: AttestorId,
+	/// The model every revealed inference was paid for.
+	pub model: ModelId,
+	/// The results.
+	pub reveals: alloc::vec::Vec<RevealedResult>,
+}
+
 /// The bytes an attestor's key signs: domain tag, genesis hash, payload (SCALE).
 pub fn signed_bytes<P: Encode>(domain: &[u8], genesis: &H256, payload: &P) -> alloc::vec::Vec<u8> {
 	(domain, genesis, payload).encode()

@@ -11,8 +11,10 @@
 //!    logged under target `attribution` with the model, URI and reason, and retried with
 //!    back-off);
 //! 4. scores every query it has not answered with the engine's `no_std` core ([`scoring`]);
-//! 5. submits a commitment, and in a later block (once reveals are open) the reveal, as
-//!    authorized transactions signed by the `attr` key. What it committed (result and salt)
+//! 5. submits its commitments, and in a later block (once reveals are open) its reveals, as
+//!    authorized transactions signed by the `attr` key: one `commit_attributions` batch and
+//!    one `reveal_attributions` batch per attestor and model of up to `MaxBatch`
+//!    inferences each. What it committed (result and salt)
 //!    is kept in PERSISTENT storage ([`ledger`]) until the inference settles; a submission
 //!    is re-sent only after `SubmissionLongevity` blocks and only if still missing on chain.
 
@@ -32,8 +34,9 @@ use sp_runtime::{
 use tributary_primitives::{attestor::AttestorId, traits::ModelsInspect, ModelId};
 
 use crate::{
-	commitment_hash, result_hash, signed_bytes, Call, Commitment, Commitments, Config, InferenceOf,
-	Inferences, Pallet, Reveal, Reveals, COMMIT_DOMAIN, ENGINE_VERSION, REVEAL_DOMAIN,
+	commitment_hash, result_hash, signed_bytes, Call, CommitBatch, Commitments, Config,
+	InferenceOf, Inferences, Pallet, RevealBatch, RevealedResult, Reveals, COMMIT_BATCH_DOMAIN,
+	ENGINE_VERSION, REVEAL_BATCH_DOMAIN,
 };
 use ledger::Attestation;
 
@@ -180,15 +183,17 @@ fn attest_group<T: Config>(
 	let terms = T::Models::model(model);
 	let owner = terms.as_ref().map(|t| t.owner.clone());
 	let mut commits: Vec<(usize, u64)> = Vec::new();
+	let mut reveals: Vec<(usize, u64, Attestation)> = Vec::new();
 	for (inference, pending) in group {
 		for (a, attestor) in attestors.iter().enumerate() {
 			match step::<T>(attestor, *inference, pending, owner.as_ref(), now) {
 				Step::Wait => {}
 				Step::Commit => commits.push((a, *inference)),
-				Step::Reveal(record) => reveal::<T>(attestor, *inference, record, now),
+				Step::Reveal(record) => reveals.push((a, *inference, record)),
 			}
 		}
 	}
+	reveal_batches::<T>(attestors, model, reveals, now);
 	if commits.is_empty() {
 		return;
 	}
@@ -222,6 +227,7 @@ fn attest_group<T: Config>(
 			return;
 		}
 	};
+	let mut committed: Vec<(usize, u64, H256)> = Vec::new();
 	for (inference, pending) in group {
 		if !commits.iter().any(|(_, i)| i == inference) {
 			continue;
@@ -234,9 +240,12 @@ fn attest_group<T: Config>(
 			}
 		};
 		for (a, _) in commits.iter().filter(|(_, i)| i == inference) {
-			commit::<T>(&attestors[*a], *inference, pending, scores.clone(), now);
+			let commitment =
+				commitment::<T>(&attestors[*a], *inference, pending, scores.clone(), now);
+			committed.push((*a, *inference, commitment));
 		}
 	}
+	commit_batches::<T>(attestors, committed);
 }
 
 fn describe(e: &index_store::IndexError) -> alloc::string::String {
@@ -252,20 +261,16 @@ fn describe(e: &index_store::IndexError) -> alloc::string::String {
 	}
 }
 
-fn commit<T: Config>(
+/// Remembers a fresh salt and the result for `inference` and returns the commitment to it.
+fn commitment<T: Config>(
 	attestor: &LocalAttestor<T::AccountId>,
 	inference: u64,
 	pending: &InferenceOf<T>,
 	scores: crate::Scores,
 	now: u64,
-) {
+) -> H256 {
 	let salt = sp_io::offchain::random_seed();
 	let result = result_hash(ENGINE_VERSION, inference, &pending.index_hash, &scores);
-	let commitment = Commitment {
-		inference,
-		key: attestor.key.clone(),
-		commitment: commitment_hash(&result, &attestor.account, &salt),
-	};
 	// Remember the salt before anything leaves the node: a commitment without it can never
 	// be revealed.
 	ledger::put(
@@ -273,42 +278,79 @@ fn commit<T: Config>(
 		inference,
 		&Attestation { salt, scores, commit_sent_at: now, reveal_sent_at: None },
 	);
-	let message = signed_bytes(COMMIT_DOMAIN, &Pallet::<T>::genesis_hash(), &commitment);
-	let Some(signature) = attestor.key.sign(&message) else {
-		log::error!(target: LOG_TARGET, "the keystore cannot sign with attr key {:?}", attestor.key);
-		return;
-	};
-	submit::<T>(Call::commit_attribution { commitment, signature }, "commitment", inference);
+	commitment_hash(&result, &attestor.account, &salt)
 }
 
-fn reveal<T: Config>(
-	attestor: &LocalAttestor<T::AccountId>,
-	inference: u64,
-	mut record: Attestation,
+/// The items of local attestor `a`, in chunks of at most `MaxBatch` (the items come in
+/// increasing inference order, as a batch needs them).
+fn chunks_of<T: Config, I: Clone>(items: &[(usize, I)], a: usize) -> Vec<Vec<I>> {
+	let mine: Vec<I> = items.iter().filter(|(i, _)| *i == a).map(|(_, x)| x.clone()).collect();
+	mine.chunks(T::MaxBatch::get().max(1) as usize).map(|c| c.to_vec()).collect()
+}
+
+/// Submits each local attestor's commitments as batches.
+fn commit_batches<T: Config>(
+	attestors: &[LocalAttestor<T::AccountId>],
+	committed: Vec<(usize, u64, H256)>,
+) {
+	let items: Vec<(usize, (u64, H256))> =
+		committed.into_iter().map(|(a, id, c)| (a, (id, c))).collect();
+	for (a, attestor) in attestors.iter().enumerate() {
+		for commitments in chunks_of::<T, _>(&items, a) {
+			let ids: Vec<u64> = commitments.iter().map(|(id, _)| *id).collect();
+			let batch = CommitBatch { key: attestor.key.clone(), commitments };
+			let message = signed_bytes(COMMIT_BATCH_DOMAIN, &Pallet::<T>::genesis_hash(), &batch);
+			let Some(signature) = attestor.key.sign(&message) else {
+				log::error!(target: LOG_TARGET, "the keystore cannot sign with attr key {:?}", attestor.key);
+				return;
+			};
+			submit::<T>(Call::commit_attributions { batch, signature }, "commitments", &ids);
+		}
+	}
+}
+
+/// Submits each local attestor's reveals of inferences of `model` as batches, noting when
+/// each was sent.
+fn reveal_batches<T: Config>(
+	attestors: &[LocalAttestor<T::AccountId>],
+	model: ModelId,
+	reveals: Vec<(usize, u64, Attestation)>,
 	now: u64,
 ) {
-	let reveal = Reveal {
-		inference,
-		key: attestor.key.clone(),
-		salt: record.salt,
-		scores: record.scores.clone(),
-	};
-	let message = signed_bytes(REVEAL_DOMAIN, &Pallet::<T>::genesis_hash(), &reveal);
-	let Some(signature) = attestor.key.sign(&message) else {
-		log::error!(target: LOG_TARGET, "the keystore cannot sign with attr key {:?}", attestor.key);
-		return;
-	};
-	record.reveal_sent_at = Some(now);
-	ledger::put(&attestor.key, inference, &record);
-	submit::<T>(Call::reveal_attribution { reveal, signature }, "reveal", inference);
+	let items: Vec<(usize, (u64, Attestation))> =
+		reveals.into_iter().map(|(a, id, r)| (a, (id, r))).collect();
+	for (a, attestor) in attestors.iter().enumerate() {
+		for records in chunks_of::<T, _>(&items, a) {
+			let ids: Vec<u64> = records.iter().map(|(id, _)| *id).collect();
+			let reveals = records
+				.iter()
+				.map(|(inference, r)| RevealedResult {
+					inference: *inference,
+					salt: r.salt,
+					scores: r.scores.clone(),
+				})
+				.collect();
+			let batch = RevealBatch { key: attestor.key.clone(), model, reveals };
+			let message = signed_bytes(REVEAL_BATCH_DOMAIN, &Pallet::<T>::genesis_hash(), &batch);
+			let Some(signature) = attestor.key.sign(&message) else {
+				log::error!(target: LOG_TARGET, "the keystore cannot sign with attr key {:?}", attestor.key);
+				return;
+			};
+			for (inference, mut record) in records {
+				record.reveal_sent_at = Some(now);
+				ledger::put(&attestor.key, inference, &record);
+			}
+			submit::<T>(Call::reveal_attributions { batch, signature }, "reveals", &ids);
+		}
+	}
 }
 
-fn submit<T: Config>(call: Call<T>, what: &str, inference: u64) {
+fn submit<T: Config>(call: Call<T>, what: &str, inferences: &[u64]) {
 	let xt = T::create_authorized_transaction(call.into());
 	match SubmitTransaction::<T, Call<T>>::submit_transaction(xt) {
-		Ok(()) => log::info!(target: LOG_TARGET, "inference {inference}: {what} submitted"),
+		Ok(()) => log::info!(target: LOG_TARGET, "inferences {inferences:?}: {what} submitted"),
 		Err(()) => {
-			log::warn!(target: LOG_TARGET, "inference {inference}: the pool refused the {what}")
+			log::warn!(target: LOG_TARGET, "inferences {inferences:?}: the pool refused the {what}")
 		}
 	}
 }

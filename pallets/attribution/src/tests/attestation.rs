@@ -9,12 +9,6 @@ use frame_support::{
 };
 use sp_runtime::DispatchError;
 
-/// The custom validity code the pool gives for `error` (its index in the pallet's errors).
-fn code(error: Error<Test>) -> TransactionValidityError {
-	let DispatchError::Module(m) = DispatchError::from(error) else { unreachable!() };
-	InvalidTransaction::Custom(m.error[0]).into()
-}
-
 fn authorize_commit(
 	who: AccountId,
 	id: u64,

@@ -1,8 +1,9 @@
 //! Tests of the attribution pallet: settlement (`settlement`), commit and reveal with their
-//! authorization (`attestation`), the timeout path's deposit and `settle_expired` (`expiry`),
+//! authorization (`attestation`), their batches (`batch`), the timeout path's deposit and `settle_expired` (`expiry`),
 //! and the off-chain worker (`offchain`).
 
 mod attestation;
+mod batch;
 mod expiry;
 mod offchain;
 mod settlement;
@@ -44,6 +45,16 @@ pub(crate) fn all_balances() -> Vec<Balance> {
 		.map(|a| free(*a))
 		.chain([escrow()])
 		.collect()
+}
+
+/// The custom validity code the pool gives for `error` (its index in the pallet's errors).
+pub(crate) fn code(
+	error: crate::Error<Test>,
+) -> frame_support::pallet_prelude::TransactionValidityError {
+	let sp_runtime::DispatchError::Module(m) = sp_runtime::DispatchError::from(error) else {
+		unreachable!()
+	};
+	frame_support::pallet_prelude::InvalidTransaction::Custom(m.error[0]).into()
 }
 
 /// Asserts that a call fails with an error and changes neither storage nor balances.

@@ -107,6 +107,12 @@ fn include(pool: &Arc<RwLock<PoolState>>) -> Vec<Call<Test>> {
 				Call::reveal_attribution { reveal, signature } => {
 					assert_ok!(submit_reveal(reveal, signature));
 				}
+				Call::commit_attributions { batch, signature } => {
+					assert_ok!(Attribution::commit_attributions(authorized(), batch, signature));
+				}
+				Call::reveal_attributions { batch, signature } => {
+					assert_ok!(Attribution::reveal_attributions(authorized(), batch, signature));
+				}
 				other => panic!("unexpected call {other:?}"),
 			}
 			call
@@ -133,7 +139,7 @@ fn the_worker_commits_then_reveals_what_the_engine_computes() {
 		Attribution::offchain_worker(1);
 		let calls = include(&pool);
 		assert_eq!(calls.len(), 2);
-		assert!(calls.iter().all(|c| matches!(c, Call::commit_attribution { .. })));
+		assert!(calls.iter().all(|c| matches!(c, Call::commit_attributions { .. })));
 		assert_eq!(Commitments::<Test>::get(id).len(), 2);
 		// Block 2: reveals, from the cache (an unexpected HTTP request would fail the test).
 		let n = next_block();
@@ -143,8 +149,9 @@ fn the_worker_commits_then_reveals_what_the_engine_computes() {
 		assert!(!Inferences::<Test>::contains_key(id), "settled by the quorum");
 		assert_eq!(Totals::<Test>::get().settled_without_attribution, 0);
 		// The shares paid are the engine's, to the part per billion.
-		let Call::reveal_attribution { reveal, .. } = &calls[0] else { panic!() };
-		assert_eq!(reveal.scores, engine_shares(&bytes));
+		let Call::reveal_attributions { batch, .. } = &calls[0] else { panic!() };
+		assert_eq!(batch.reveals.len(), 1);
+		assert_eq!(batch.reveals[0].scores, engine_shares(&bytes));
 		let contributors_part = 665u64;
 		let expected: Vec<(AccountId, Balance)> = engine_shares(&bytes)
 			.iter()
@@ -165,6 +172,40 @@ fn the_worker_commits_then_reveals_what_the_engine_computes() {
 		Attribution::offchain_worker(n);
 		assert!(pool.read().transactions.is_empty());
 		assert_eq!(index_store::cached_list(), vec![(hash, 0)]);
+	});
+}
+
+#[test]
+fn the_worker_batches_its_attestations_per_attestor_and_model() {
+	let Node { mut ext, offchain, pool } = node(&[ATT1, ATT2]);
+	ext.execute_with(|| {
+		let bytes = index_bytes();
+		let hash = H256(sp_io::hashing::blake2_256(&bytes));
+		MockModels::set_index_at(0, hash, URI.as_bytes());
+		// One more than a batch holds: each attestor sends two batches of each kind.
+		let batch = <<Test as crate::Config>::MaxBatch as sp_core::Get<u32>>::get() as usize;
+		let ids: Vec<u64> = (0..=batch).map(|_| settle(0)).collect();
+		serve(&offchain, bytes.clone());
+		Attribution::offchain_worker(1);
+		let calls = include(&pool);
+		let sizes: Vec<usize> = calls
+			.iter()
+			.map(|c| match c {
+				Call::commit_attributions { batch, .. } => batch.commitments.len(),
+				other => panic!("expected a batch of commitments, got {other:?}"),
+			})
+			.collect();
+		assert_eq!(sizes, vec![batch, 1, batch, 1]);
+		let n = next_block();
+		Attribution::offchain_worker(n);
+		let calls = include(&pool);
+		assert_eq!(calls.len(), 4);
+		assert!(calls.iter().all(|c| matches!(c, Call::reveal_attributions { .. })));
+		for id in &ids {
+			assert!(!Inferences::<Test>::contains_key(id), "inference {id} settled by the quorum");
+		}
+		assert_eq!(Totals::<Test>::get().inferences_settled, ids.len() as u64);
+		assert_eq!(Totals::<Test>::get().settled_without_attribution, 0);
 	});
 }
 
@@ -259,7 +300,7 @@ fn a_commitment_is_resent_only_after_its_longevity() {
 		run_to_block(1 + LONGEVITY);
 		Attribution::offchain_worker(1 + LONGEVITY);
 		let calls = include(&pool);
-		assert!(matches!(calls[..], [Call::commit_attribution { .. }]));
+		assert!(matches!(calls[..], [Call::commit_attributions { .. }]));
 		// Quorum 1: the reveal follows in the next block and settles.
 		let n = next_block();
 		Attribution::offchain_worker(n);
