@@ -234,9 +234,31 @@ impl<T: Config> Pallet<T> {
 		T::WeightInfo::reveal_attribution(scores.len() as u32, runs)
 	}
 
+	/// Slashes `DissentSlash` of the bond of each attestor whose revealed result differs
+	/// from the quorum's and reports them with the evidence in `AttestorsDissented`.
+	pub(crate) fn report_dissent(
+		inference: InferenceId,
+		quorum_result: H256,
+		dissenters: Vec<(T::AccountId, H256)>,
+	) {
+		if dissenters.is_empty() {
+			return;
+		}
+		let fraction = T::DissentSlash::get();
+		let attestors: Vec<(T::AccountId, H256, BalanceOf<T>)> = dissenters
+			.into_iter()
+			.map(|(who, hash)| {
+				let slashed = T::Staking::slash_attestor(&who, fraction);
+				(who, hash, slashed)
+			})
+			.collect();
+		Self::deposit_event(Event::AttestorsDissented { inference, quorum_result, attestors });
+	}
+
 	/// Records an authorized reveal (after re-checking the state and validating the shares);
-	/// settles the inference when `Quorum` reveals agree. Returns whether it settled.
-	pub(crate) fn do_reveal(reveal: Reveal) -> Result<bool, DispatchError> {
+	/// settles the inference when `Quorum` reveals agree. Returns `None` if the reveal was
+	/// recorded, or the number of dissenters slashed if it settled the inference.
+	pub(crate) fn do_reveal(reveal: Reveal) -> Result<Option<u32>, DispatchError> {
 		let RevealContext { attestor, pending, result, mut reveals } =
 			Self::check_reveal(&reveal, None)?;
 		let inference = reveal.inference;
@@ -257,26 +279,13 @@ impl<T: Config> Pallet<T> {
 		let agreeing = reveals.iter().filter(|(_, h)| *h == result).count() as u32;
 		if agreeing < Quorum::<T>::get() {
 			Reveals::<T>::insert(inference, reveals);
-			return Ok(false);
+			return Ok(None);
 		}
 		let (winners, dissenters): (Vec<_>, Vec<_>) =
 			reveals.into_iter().partition(|(_, h)| *h == result);
 		let winners: Vec<T::AccountId> = winners.into_iter().map(|(who, _)| who).collect();
-		if !dissenters.is_empty() {
-			let fraction = T::DissentSlash::get();
-			let attestors: Vec<(T::AccountId, H256, BalanceOf<T>)> = dissenters
-				.into_iter()
-				.map(|(who, hash)| {
-					let slashed = T::Staking::slash_attestor(&who, fraction);
-					(who, hash, slashed)
-				})
-				.collect();
-			Self::deposit_event(Event::AttestorsDissented {
-				inference,
-				quorum_result: result,
-				attestors,
-			});
-		}
+		let dissented = dissenters.len() as u32;
+		Self::report_dissent(inference, result, dissenters);
 		Self::release_deposit(inference, &pending, &pending.payer);
 		Self::pay_out(
 			inference,
@@ -285,6 +294,6 @@ impl<T: Config> Pallet<T> {
 			&winners,
 			crate::impls::Allocation::Shares(allocation),
 		);
-		Ok(true)
+		Ok(Some(dissented))
 	}
 }

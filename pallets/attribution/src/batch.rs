@@ -161,14 +161,15 @@ impl<T: Config> Pallet<T> {
 
 	/// Records the reveals of an authorized batch, settling each inference whose quorum a
 	/// reveal completes; items that fail are skipped and reported. The weight charged is
-	/// what the items needed: settling and skipped items as settlements, the others as
-	/// recorded reveals.
+	/// what the items needed: settling and skipped items as settlements (with the dissenters
+	/// slashed), the others as recorded reveals.
 	pub(crate) fn do_reveal_batch(batch: RevealBatch) -> DispatchResultWithPostInfo {
 		Self::check_batch_shape(batch.reveals.iter().map(|r| r.inference))?;
 		let attestor = Self::active_attestor(&batch.key)?;
 		let (contributions, datasets) = Self::distinct_scored(&batch);
 		let items = batch.reveals.len() as u32;
 		let mut settled = 0u32;
+		let mut dissenters = 0u32;
 		let mut skipped = Vec::new();
 		for item in batch.reveals {
 			let inference = item.inference;
@@ -181,8 +182,11 @@ impl<T: Config> Pallet<T> {
 				Self::do_reveal(reveal)
 			});
 			match outcome {
-				Ok(true) => settled += 1,
-				Ok(false) => {}
+				Ok(Some(slashed)) => {
+					settled += 1;
+					dissenters = dissenters.saturating_add(slashed);
+				}
+				Ok(None) => {}
 				Err(e) => skipped.push((inference, e)),
 			}
 		}
@@ -194,7 +198,9 @@ impl<T: Config> Pallet<T> {
 		let actual = if charged == 0 {
 			recorded
 		} else {
-			Self::settling_weight(charged, contributions, datasets).saturating_add(recorded)
+			Self::settling_weight(charged, contributions, datasets)
+				.saturating_add(recorded)
+				.saturating_add(T::WeightInfo::dissent(dissenters))
 		};
 		Ok(Some(actual).into())
 	}
@@ -220,8 +226,9 @@ impl<T: Config> Pallet<T> {
 	/// `contributions` distinct contributions over `datasets` distinct datasets: the
 	/// benchmarked batch (its results all name the same `MaxAttributedContributions`
 	/// contributions over [`BENCHMARKED_DATASETS`] datasets, every settlement after the first
-	/// finding the accounts it pays already touched), plus, for every further distinct
-	/// contribution and dataset, what one costs in the single reveal's benchmark.
+	/// finding the accounts it pays already touched, none with dissenters), plus, for every
+	/// further distinct contribution and dataset, what one costs in the single reveal's
+	/// benchmark. Dissent is charged apart ([`WeightInfo::dissent`]).
 	pub fn settling_weight(settled: u32, contributions: u32, datasets: u32) -> Weight {
 		let s = T::MaxAttributedContributions::get();
 		let d = BENCHMARKED_DATASETS;
@@ -233,7 +240,8 @@ impl<T: Config> Pallet<T> {
 			.saturating_add(more_datasets)
 	}
 
-	/// The weight charged before dispatch for `reveal_attributions`: every item a settlement.
+	/// The weight charged before dispatch for `reveal_attributions`: every item a settlement
+	/// with every other attestor dissenting (the dispatch charges the dissent that happened).
 	/// A batch that breaks the size bounds weighs more than any block (the pool rejects it).
 	pub fn reveal_batch_weight(batch: &RevealBatch) -> Weight {
 		let max_scores = T::MaxAttributedContributions::get() as usize;
@@ -243,6 +251,10 @@ impl<T: Config> Pallet<T> {
 			return Weight::MAX;
 		}
 		let (contributions, datasets) = Self::distinct_scored(batch);
-		Self::settling_weight(batch.reveals.len() as u32, contributions, datasets)
+		let items = batch.reveals.len() as u32;
+		// At most every other attestor of each inference dissents.
+		let dissenters = items.saturating_mul(T::MaxAttestors::get().saturating_sub(1));
+		Self::settling_weight(items, contributions, datasets)
+			.saturating_add(T::WeightInfo::dissent(dissenters))
 	}
 }

@@ -117,15 +117,18 @@ fn signed_reveal<T: Config>(
 /// settlement), every one an attestor in good standing: the most an inference holds
 /// before the call that completes its quorum.
 fn prior_attestations<T: Config>(inference: InferenceId, scores: &Scores, reveal: bool) {
-	prior_attestations_by::<T>(inference, scores, reveal, 0)
+	let others = T::MaxAttestors::get().saturating_sub(1);
+	prior_attestations_by::<T>(inference, scores, reveal, 0, others)
 }
 
-/// As [`prior_attestations`], by the prior attestors numbered from `first` on.
+/// As [`prior_attestations`], by `others` prior attestors numbered from `first` on (the
+/// first `quorum - 1` agreeing, the rest dissenting).
 fn prior_attestations_by<T: Config>(
 	inference: InferenceId,
 	scores: &Scores,
 	reveal: bool,
 	first: u32,
+	others: u32,
 ) {
 	let quorum = Quorum::<T>::get();
 	let index_hash = Inferences::<T>::get(inference).expect("pending").index_hash;
@@ -133,7 +136,7 @@ fn prior_attestations_by<T: Config>(
 	let dissenting = sp_core::H256::repeat_byte(0xd1);
 	let mut commitments = AttestationsOf::<T>::default();
 	let mut reveals = AttestationsOf::<T>::default();
-	for i in 0..T::MaxAttestors::get().saturating_sub(1) {
+	for i in 0..others {
 		let who = funded::<T>("prior-attestor", first + i);
 		T::BenchmarkHelper::make_attestor(&who);
 		let hash = if i + 1 < quorum { agreeing } else { dissenting };
@@ -169,8 +172,8 @@ fn prepared<T: Config>(d: u32, s: u32, reveal: bool) -> (InferenceId, Call<T>) {
 
 /// A batch attestor's view of `n` pending inferences of one model over `MAX_DATASETS`
 /// datasets holding `MaxAttributedContributions` contributions, each paid by its own
-/// developer and with `MaxAttestors - 1` other commitments (and, with `revealed`, their
-/// reveals, by attestors of its own), all attributed the same even result.
+/// developer and with `others` other commitments (and, with `revealed`, their reveals), by
+/// attestors of its own, all attributed the same even result.
 struct BatchWorld<T: Config> {
 	model: ModelId,
 	inferences: Vec<InferenceId>,
@@ -179,7 +182,7 @@ struct BatchWorld<T: Config> {
 	key: AttestorId,
 }
 
-fn batch_world<T: Config>(n: u32, revealed: bool) -> BatchWorld<T> {
+fn batch_world<T: Config>(n: u32, revealed: bool, others: u32) -> BatchWorld<T> {
 	let s = T::MaxAttributedContributions::get().max(1);
 	let (model, refs) =
 		T::BenchmarkHelper::model_with_contributions(MAX_DATASETS.min(s), s, fee::<T>());
@@ -187,7 +190,8 @@ fn batch_world<T: Config>(n: u32, revealed: bool) -> BatchWorld<T> {
 	let inferences: Vec<InferenceId> = (0..n)
 		.map(|i| {
 			let inference = pending::<T>(model, i);
-			prior_attestations_by::<T>(inference, &scores, revealed, i * T::MaxAttestors::get());
+			let first = i * T::MaxAttestors::get();
+			prior_attestations_by::<T>(inference, &scores, revealed, first, others);
 			inference
 		})
 		.collect();
@@ -228,6 +232,11 @@ impl<T: Config> BatchWorld<T> {
 		let signature = self.key.sign(&message).expect("the benchmark keystore signs");
 		Call::<T>::reveal_attributions { batch, signature }
 	}
+}
+
+/// Every other attestor an inference may have.
+fn all_others<T: Config>() -> u32 {
+	T::MaxAttestors::get().saturating_sub(1)
 }
 
 /// Authorizes `call` as the pool does.
@@ -365,7 +374,7 @@ mod benchmarks {
 	/// One attestor's commitments to `n` inferences, each joining `MaxAttestors - 1` others.
 	#[benchmark]
 	fn commit_attributions(n: Linear<1, { T::MaxBatch::get() }>) -> Result<(), BenchmarkError> {
-		let world = batch_world::<T>(n, false);
+		let world = batch_world::<T>(n, false, all_others::<T>());
 		let Call::<T>::commit_attributions { batch, signature } = world.commit_call() else {
 			return Err(BenchmarkError::Stop("a batch of commitments"));
 		};
@@ -384,7 +393,7 @@ mod benchmarks {
 	fn authorize_commit_attributions(
 		n: Linear<1, { T::MaxBatch::get() }>,
 	) -> Result<(), BenchmarkError> {
-		let call = batch_world::<T>(n, false).commit_call();
+		let call = batch_world::<T>(n, false, all_others::<T>()).commit_call();
 
 		#[block]
 		{
@@ -397,11 +406,11 @@ mod benchmarks {
 	/// One attestor's reveals completing the quorums of `n` inferences of one model, each
 	/// paying the same `MaxAttributedContributions` contributions over `MAX_DATASETS`
 	/// datasets (contributors earning for the first time at the first settlement), each with
-	/// its own developer and its own dissenters to slash.
+	/// its own developer and its own other attestors, none dissenting (see `dissent`).
 	#[benchmark]
 	fn reveal_attributions(n: Linear<1, { T::MaxBatch::get() }>) -> Result<(), BenchmarkError> {
 		split_quorum::<T>();
-		let world = batch_world::<T>(n, true);
+		let world = batch_world::<T>(n, true, Quorum::<T>::get() - 1);
 		let Call::<T>::reveal_attributions { batch, signature } = world.reveal_call() else {
 			return Err(BenchmarkError::Stop("a batch of reveals"));
 		};
@@ -422,7 +431,7 @@ mod benchmarks {
 		n: Linear<1, { T::MaxBatch::get() }>,
 	) -> Result<(), BenchmarkError> {
 		Quorum::<T>::put(T::MaxAttestors::get());
-		let world = batch_world::<T>(n, false);
+		let world = batch_world::<T>(n, false, all_others::<T>());
 		let Call::<T>::reveal_attributions { batch, signature } = world.reveal_call() else {
 			return Err(BenchmarkError::Stop("a batch of reveals"));
 		};
@@ -442,7 +451,7 @@ mod benchmarks {
 		n: Linear<1, { T::MaxBatch::get() }>,
 	) -> Result<(), BenchmarkError> {
 		split_quorum::<T>();
-		let call = batch_world::<T>(n, true).reveal_call();
+		let call = batch_world::<T>(n, true, Quorum::<T>::get() - 1).reveal_call();
 
 		#[block]
 		{
@@ -450,6 +459,23 @@ mod benchmarks {
 		}
 
 		Ok(())
+	}
+
+	/// Slashing `k` dissenting attestors, each with its own bond, and reporting them.
+	#[benchmark]
+	fn dissent(k: Linear<1, { T::MaxAttestors::get() }>) {
+		let dissenters: Vec<(T::AccountId, sp_core::H256)> = (0..k)
+			.map(|i| {
+				let who = funded::<T>("dissenter", i);
+				T::BenchmarkHelper::make_attestor(&who);
+				(who, sp_core::H256::repeat_byte(0xd1))
+			})
+			.collect();
+
+		#[block]
+		{
+			Attribution::<T>::report_dissent(0, sp_core::H256::repeat_byte(0xa5), dissenters);
+		}
 	}
 
 	#[benchmark]

@@ -69,6 +69,7 @@ pub trait WeightInfo {
 	fn reveal_attributions(n: u32, ) -> Weight;
 	fn reveal_attributions_pending(n: u32, ) -> Weight;
 	fn authorize_reveal_attributions(n: u32, ) -> Weight;
+	fn dissent(k: u32, ) -> Weight;
 }
 
 /// Weights for `pallet_attribution` measured on the project's build machine, using the runtime's
@@ -316,6 +317,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(n.into())))
 	}
+	fn dissent(k: u32, ) -> Weight {
+		Weight::from_parts(5_000_000, 0)
+			.saturating_add(Weight::from_parts(40_000_000, 5000).saturating_mul(k.into()))
+			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(k.into())))
+			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(k.into())))
+	}
 }
 
 /// The same weights with RocksDb's database weights, for tests and mocks.
@@ -442,5 +449,11 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(40_000_000, 30000).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().reads((4_u64).saturating_mul(n.into())))
+	}
+	fn dissent(k: u32, ) -> Weight {
+		Weight::from_parts(5_000_000, 0)
+			.saturating_add(Weight::from_parts(40_000_000, 5000).saturating_mul(k.into()))
+			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(k.into())))
+			.saturating_add(RocksDbWeight::get().writes((3_u64).saturating_mul(k.into())))
 	}
 }
