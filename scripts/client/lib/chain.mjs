@@ -1,93 +1,107 @@
 // Connecting to a Tributary node and submitting signed extrinsics with polkadot.js.
 
+import { readFileSync } from 'node:fs';
 import { ApiPromise, WsProvider } from '@polkadot/api';
-import { Keyring } from '@polkadot/keyring';
-import { cryptoWaitReady } from '@polkadot/util-crypto';
+import { dispatchErrorInfo, poolRefusal, ClientError } from './errors.mjs';
+import { formatAmount } from './amounts.mjs';
 
-/** The node's `attribution_*` RPC methods, for polkadot.js to decorate as `api.rpc.attribution`. */
-export const TRIBUTARY_RPC = {
-  attribution: {
-    pendingInferences: {
-      description: 'Pending inferences with ids from `from` upwards, at most `limit` (≤ 1000).',
-      params: [
-        { name: 'from', type: 'u64', isOptional: true },
-        { name: 'limit', type: 'u32', isOptional: true },
-        { name: 'at', type: 'BlockHash', isOptional: true },
-      ],
-      type: 'Json',
-    },
-    contributorEarnings: {
-      description: "A contributor's lifetime and unclaimed earnings.",
-      params: [{ name: 'account', type: 'AccountId' }, { name: 'at', type: 'BlockHash', isOptional: true }],
-      type: 'Json',
-    },
-    modelRevenue: {
-      description: 'Fees settled for a model.',
-      params: [{ name: 'model', type: 'u32' }, { name: 'at', type: 'BlockHash', isOptional: true }],
-      type: 'Text',
-    },
-    datasetRevenue: {
-      description: "Paid to a dataset's contributors.",
-      params: [{ name: 'dataset', type: 'u32' }, { name: 'at', type: 'BlockHash', isOptional: true }],
-      type: 'Text',
-    },
-    economyTotals: {
-      description: "The economy's lifetime totals.",
-      params: [{ name: 'at', type: 'BlockHash', isOptional: true }],
-      type: 'Json',
-    },
-  },
-};
+export { signer } from './accounts.mjs';
 
-/** Connects to the node at `endpoint` (e.g. ws://127.0.0.1:9944); rejects after `timeoutMs`. */
-export async function connect(endpoint, timeoutMs = 30000) {
-  const provider = new WsProvider(endpoint, 1000);
-  const timer = new Promise((_, reject) =>
-    setTimeout(() => reject(new Error(`no answer from ${endpoint} within ${timeoutMs} ms`)), timeoutMs));
+/** Where the node's custom RPC definitions live: the same file polkadot.js Apps is given. */
+export const RPC_DEFINITIONS_FILE = new URL('../apps-rpc.json', import.meta.url);
+
+/**
+ * The node's `attribution_*` RPC methods, for polkadot.js to decorate as `api.rpc.attribution`
+ * (read from `scripts/client/apps-rpc.json`, so the client and Apps cannot drift).
+ */
+export const TRIBUTARY_RPC = JSON.parse(readFileSync(RPC_DEFINITIONS_FILE, 'utf8')).rpc;
+
+/**
+ * Connects to the node at `endpoint` (e.g. ws://127.0.0.1:9944); rejects after `timeoutMs`,
+ * or at the first failed connection attempt with `failFast` (the command line: nobody is
+ * waiting for a node to come up).
+ */
+export async function connect(endpoint, timeoutMs = 30000, { failFast = false } = {}) {
+  const provider = new WsProvider(endpoint, failFast ? false : 1000);
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new ClientError(`no answer from ${endpoint} within ${timeoutMs} ms`)), timeoutMs);
+  });
   try {
-    return await Promise.race([ApiPromise.create({ provider, noInitWarn: true, rpc: TRIBUTARY_RPC }), timer]);
+    if (failFast) {
+      const opened = new Promise((resolve, reject) => {
+        const offOpen = provider.on('connected', () => { offError(); resolve(); });
+        const offError = provider.on('error', () => {
+          offOpen();
+          reject(new ClientError(`cannot connect to ${endpoint}: is a node running there?`));
+        });
+        provider.connect().catch(() => {});
+      });
+      await Promise.race([opened, timeout]);
+    }
+    return await Promise.race([ApiPromise.create({ provider, noInitWarn: true, rpc: TRIBUTARY_RPC }), timeout]);
   } catch (e) {
     await provider.disconnect().catch(() => {});
     throw e;
+  } finally {
+    clearTimeout(timer);
   }
 }
 
-/** The sr25519 key pair for a secret URI such as `//Alice` or a mnemonic. */
-export async function signer(suri) {
-  await cryptoWaitReady();
-  return new Keyring({ type: 'sr25519', ss58Format: 42 }).addFromUri(suri);
-}
-
-/** A dispatch error as `pallet.Error` (e.g. `datasets.DuplicateContent`) or its plain text. */
-export function describeDispatchError(api, dispatchError) {
-  if (dispatchError.isModule) {
-    const meta = api.registry.findMetaError(dispatchError.asModule);
-    return `${meta.section}.${meta.name}`;
+/**
+ * Refuses, before anything is sent, a transaction whose sender's free balance cannot cover
+ * its fee plus `needs` plancks (what the call itself moves: a stake, a bond): throws a
+ * `ClientError` saying so.
+ */
+export async function checkFunds(api, tx, address, needs = 0n) {
+  const [{ partialFee }, account] = await Promise.all([tx.paymentInfo(address), api.query.system.account(address)]);
+  const fee = partialFee.toBigInt();
+  const free = account.data.free.toBigInt();
+  const needed = fee + BigInt(needs);
+  if (free < needed) {
+    const what = BigInt(needs) > 0n ? `${formatAmount(needs)} plus a fee of ${formatAmount(fee)}` : `a fee of ${formatAmount(fee)}`;
+    throw new ClientError(`insufficient balance: ${address} has ${formatAmount(free)} free and this needs ${what}; nothing was sent`);
   }
-  return dispatchError.toString();
 }
 
 /**
  * Signs and submits `tx`, waits until it is in a block, and resolves with
- * `{ ok, blockHash, events, error }`: `error` is the dispatch error's name when it failed.
+ * `{ ok, blockHash, events, error, errorDocs }`: `error` is the dispatch error's name
+ * (`pallet.Error`, e.g. `datasets.DuplicateContent`) when it failed and `errorDocs` its doc
+ * line from the metadata. First checks that the sender can pay the fee plus `needs` plancks
+ * (`checkFunds`). Rejects with a `ClientError`, nothing sent, when it cannot or when the
+ * node's pool refuses the transaction; also when the pool drops it.
  */
-export function submit(api, tx, pair) {
+export async function submit(api, tx, pair, { needs = 0n } = {}) {
+  await checkFunds(api, tx, pair.address, needs);
   return new Promise((resolve, reject) => {
     let unsub = () => {};
-    tx.signAndSend(pair, ({ status, events, dispatchError }) => {
-      if (!status.isInBlock && !status.isFinalized) return;
+    let done = false;
+    const finish = (fn, value) => {
+      if (done) return;
+      done = true;
       unsub();
+      fn(value);
+    };
+    tx.signAndSend(pair, ({ status, events, dispatchError }) => {
+      if (status.isInvalid || status.isDropped || status.isUsurped) {
+        finish(reject, new ClientError(`the node's pool dropped the transaction of ${pair.address} (${status.type})`));
+        return;
+      }
+      if (!status.isInBlock && !status.isFinalized) return;
       const decoded = events.map(({ event }) => ({
         section: event.section,
         method: event.method,
         data: event.data.toJSON(),
       }));
-      resolve({
+      const info = dispatchError ? dispatchErrorInfo(api, dispatchError) : null;
+      finish(resolve, {
         ok: !dispatchError,
         blockHash: status.isInBlock ? status.asInBlock.toHex() : status.asFinalized.toHex(),
         events: decoded,
-        error: dispatchError ? describeDispatchError(api, dispatchError) : null,
+        error: info ? info.name : null,
+        errorDocs: info ? info.docs : null,
       });
-    }).then((u) => { unsub = u; }, reject);
+    }).then((u) => { if (done) u(); else unsub = u; }, (e) => finish(reject, poolRefusal(e, pair.address)));
   });
 }

@@ -2,9 +2,10 @@
 // claims, and the node's `attribution_*` RPC methods.
 
 import { submit } from './chain.mjs';
+import { PERBILL } from './models.mjs';
 
-/** Perbill parts in 100%. */
-export const PERBILL = 1_000_000_000;
+// Registering models moved to models.mjs; re-exported here for the scripts that import it.
+export { registerModel, PERBILL } from './models.mjs';
 
 /** Calls one of the node's `attribution_*` RPC methods; resolves with its JSON answer. */
 export async function attributionRpc(api, method, params = []) {
@@ -44,30 +45,33 @@ export function findEvent(result, section, method) {
 }
 
 /**
- * Registers a model trained on `datasets`. `split` is `{ modelOwner, stakers, contributors }`
- * in Perbill parts (summing to 1e9). Resolves with the submission result and `model`.
- */
-export async function registerModel(api, pair, {
-  artifactHash, uri, datasets, base = null, indexHash, indexUri, fee, split,
-}) {
-  const tx = api.tx.models.registerModel(
-    artifactHash, uri, datasets, base, indexHash, indexUri, fee,
-    { modelOwner: split.modelOwner, stakers: split.stakers, contributors: split.contributors },
-  );
-  const result = await submit(api, tx, pair);
-  const event = findEvent(result, 'models', 'ModelRegistered');
-  return { ...result, model: event ? event.data[0] : null };
-}
-
-/**
  * Pays for one inference of `model` with the query bytes (a Buffer or string, exactly the
  * query file). Resolves with the submission result and the new `inference` id.
  */
 export async function settleInference(api, pair, { model, query, maxFee }) {
-  const tx = api.tx.attribution.settleInference(model, `0x${Buffer.from(query).toString('hex')}`, maxFee);
+  const tx = api.tx.attribution.settleInference(model, queryHex(query), maxFee);
   const result = await submit(api, tx, pair);
   const event = findEvent(result, 'attribution', 'InferenceSubmitted');
   return { ...result, inference: event ? event.data[0] : null };
+}
+
+/** The query bytes (a Buffer or string) as the chain's `Vec<u8>` argument (0x-hex). */
+function queryHex(query) {
+  return `0x${Buffer.from(query).toString('hex')}`;
+}
+
+/**
+ * Pays for a batch of inferences in one `settle_inferences` (all or nothing): `items` are
+ * `{ model, query, maxFee }` as in `settleInference`. Resolves with the submission result and
+ * the new `inferences` ids, in the batch's order.
+ */
+export async function settleInferences(api, pair, items) {
+  const tx = api.tx.attribution.settleInferences(items.map(({ model, query, maxFee }) => [model, queryHex(query), maxFee]));
+  const result = await submit(api, tx, pair);
+  const inferences = result.events
+    .filter((e) => e.section === 'attribution' && e.method === 'InferenceSubmitted')
+    .map((e) => e.data[0]);
+  return { ...result, inferences };
 }
 
 /**
@@ -91,4 +95,16 @@ export function claimEarnings(api, pair) {
 /** Settles one inference whose deadline passed without a quorum; the caller earns its deposit. */
 export function settleExpired(api, pair, inference) {
   return submit(api, api.tx.attribution.settleExpired(inference), pair);
+}
+
+/** Replaces `pair`'s attestor `attr` key with `newKey` (0x-hex or SS58 public key). */
+export function rotateAttestorKey(api, pair, newKey) {
+  return submit(api, api.tx.attribution.rotateAttestorKey(newKey), pair);
+}
+
+/** A pending or unknown inference: `'pending'`, `'settled'` (its id was used) or `'unknown'`. */
+export async function inferenceState(api, inference) {
+  if ((await api.query.attribution.inferences(inference)).isSome) return 'pending';
+  const next = (await api.query.attribution.nextInferenceId()).toNumber();
+  return inference < next ? 'settled' : 'unknown';
 }
