@@ -70,7 +70,7 @@ test('the dev attestor attributes paid inferences itself; shares equal the CLI',
   server = await serveFiles({ '/model.idx': index.bytes });
   const model = await client([
     'register-model', '--index', index.path, '--index-uri', `${server.url}/model.idx`,
-    '--datasets', datasets.join(','), '--fee', String(FEE), '--split', '20,10,70',
+    '--datasets', datasets.join(','), '--fee', '10', '--split', '20,10,70',
     '--suri', '//Charlie', '--ws', node.ws,
   ]);
   assert.equal(model.code, 0, model.stderr || model.stdout);
@@ -84,7 +84,7 @@ test('the dev attestor attributes paid inferences itself; shares equal the CLI',
     await writeFile(queryFile, q.csv);
     const paid = await client([
       'settle-inference', '--model', String(modelId), '--query', queryFile,
-      '--max-fee', String(FEE), '--suri', payers[label], '--ws', node.ws,
+      '--max-fee', '10', '--suri', payers[label], '--ws', node.ws,
     ]);
     assert.equal(paid.code, 0, paid.stderr || paid.stdout);
     q.inference = paid.json.inference;
@@ -92,7 +92,7 @@ test('the dev attestor attributes paid inferences itself; shares equal the CLI',
   }));
   const tooCheap = await client([
     'settle-inference', '--model', String(modelId), '--query', join(dir, 'query-0.csv'),
-    '--max-fee', String(FEE - 1n), '--suri', '//Dave', '--ws', node.ws,
+    '--max-fee', String(FEE - 1n), '--plancks', '--suri', '//Dave', '--ws', node.ws,
   ]);
   assert.equal(tooCheap.code, 1);
   assert.equal(tooCheap.json.error, 'attribution.FeeAboveMax');

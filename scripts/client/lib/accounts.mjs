@@ -4,7 +4,7 @@
 
 import { readFile } from 'node:fs/promises';
 import { Keyring } from '@polkadot/keyring';
-import { cryptoWaitReady, decodeAddress } from '@polkadot/util-crypto';
+import { cryptoWaitReady, decodeAddress, mnemonicValidate } from '@polkadot/util-crypto';
 
 /** The SS58 prefix of Tributary addresses (the chain's `ss58Format`). */
 export const SS58 = 42;
@@ -12,9 +12,26 @@ export const SS58 = 42;
 /** A problem with the account options (unreadable file, wrong password): exit code 2. */
 export class AccountError extends Error {}
 
+/**
+ * Checks that `suri` is a dev URI (`//Alice`), a 0x-hex 32-byte seed or a valid mnemonic of
+ * 12 to 24 words, each optionally followed by a derivation path; throws `AccountError`
+ * otherwise (polkadot.js would take any short text as a raw seed: `Alice` without `//` would
+ * silently be another, empty account).
+ */
+export function checkSuri(suri) {
+  const phrase = String(suri ?? '').split('/')[0].trim();
+  if (phrase === '' || /^0x[0-9a-fA-F]{64}$/.test(phrase)) return;
+  const words = phrase.split(/\s+/).length;
+  if (![12, 15, 18, 21, 24].includes(words)) {
+    throw new AccountError('--suri is neither a dev URI (//Alice), a mnemonic (12 to 24 words, in quotes) nor a 0x seed');
+  }
+  if (!mnemonicValidate(phrase)) throw new AccountError('--suri is not a valid mnemonic (a word or the checksum is wrong)');
+}
+
 /** The sr25519 key pair for a secret URI such as `//Alice` or a mnemonic (with an optional `//path`). */
 export async function signer(suri) {
   await cryptoWaitReady();
+  checkSuri(suri);
   try {
     return new Keyring({ type: 'sr25519', ss58Format: SS58 }).addFromUri(suri);
   } catch (e) {

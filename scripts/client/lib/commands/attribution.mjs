@@ -152,6 +152,11 @@ maxFee is in TRIB (whole plancks with --plancks). At most 64 lines (the runtime'
     async run(ctx) {
       const { inference } = ctx.args;
       await requirePending(ctx, inference);
+      const deadline = (await ctx.api.query.attribution.inferences(inference)).unwrap().deadline.toNumber();
+      const now = (await ctx.api.rpc.chain.getHeader()).number.toNumber();
+      if (deadline > now) {
+        throw new ClientError(`inference ${inference} has not expired: its deadline is block ${deadline} (best block ${now}); a quorum may settle it until then`);
+      }
       const result = await settleExpired(ctx.api, ctx.pair, inference);
       const data = eventData(result, 'attribution', 'ExpiryDepositReleased');
       return txOutput(result, { inference, deposit: data ? ctx.amount(data[2]) : null });
