@@ -171,8 +171,8 @@ test('every command against one dev node', async (t) => {
     const results = await Promise.all([
       ok(['register-model', '--index', index.path, '--index-uri', `${server.url}/model.idx`, '--datasets', datasets,
         '--fee', '1.25', '--split', '20,10,70', '--suri', '//Charlie']),
-      // Model B: its index cannot be fetched, so its inferences stay pending.
-      ok(['register-model', '--index', index.path, '--artifact', artifactB, '--index-uri', `${server.url}/missing.idx`,
+      // Model B: its index (hash) is nowhere to be fetched, so its inferences stay pending.
+      ok(['register-model', '--index', artifactB, '--index-uri', `${server.url}/missing.idx`,
         '--datasets', String(d.wine0), '--fee', '0.5', '--suri', '//Charlie//stash']),
       ok(['add-contribution', String(d.aux), '--file', contrib[0], '--uri', 'ipfs://c1', '--records', '5', ...bobStash]),
       ok(['add-contribution', String(d.aux), '--file', contrib[1], '--uri', 'ipfs://c2', '--records', '7', ...eveStash]),
@@ -215,6 +215,7 @@ test('every command against one dev node', async (t) => {
   let batch;
   let watching;
   let inferenceB;
+  let paidAt;
   await t.test('wave 3: inferences paid (batch and single); unknown ids send nothing', async () => {
     const batchFile = join(dir, 'batch.jsonl');
     await Promise.all(queries.map((q, i) => file(`query-${i}.csv`, q.csv)));
@@ -250,6 +251,7 @@ test('every command against one dev node', async (t) => {
     ]);
     assert.equal(await nonce(acct.Bob), bobBefore, 'the refused commands sent nothing');
     batch = paid.inferences;
+    paidAt = (await api.rpc.chain.getHeader(paid.blockHash)).number.toNumber();
     assert.equal(batch.length, 3);
     assert.deepEqual(paid.fees, ['1.25 TRIB', '1.25 TRIB', '1.25 TRIB']);
     inferenceB = single.inference;
@@ -293,7 +295,7 @@ test('every command against one dev node', async (t) => {
     const methods = watched.stdout.trim().split('\n').map((l) => JSON.parse(l).method);
     assert.ok(methods.includes('InferenceSettled'), methods.join());
     for (const inference of batch) {
-      const events = await settlementEvents(api, inference, 1);
+      const events = await settlementEvents(api, inference, paidAt);
       assert.ok(!events.some((e) => e.method === 'InferenceSettledWithoutAttribution'), 'settled by attribution');
     }
   });

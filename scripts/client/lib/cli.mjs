@@ -108,7 +108,7 @@ export function overviewHelp(commands) {
   let group = null;
   for (const c of commands) {
     if (c.group !== group) { group = c.group; lines.push('', `${group}:`); }
-    lines.push(`  ${c.name.padEnd(28)} ${c.summary}`);
+    lines.push(`  ${c.name.padEnd(29)} ${c.summary}`);
   }
   return `${lines.join('\n')}\n`;
 }

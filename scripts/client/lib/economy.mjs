@@ -46,11 +46,12 @@ export function findEvent(result, section, method) {
 
 /**
  * Pays for one inference of `model` with the query bytes (a Buffer or string, exactly the
- * query file). Resolves with the submission result and the new `inference` id.
+ * query file). `needs` (plancks: the fee and the expiry deposit) is checked against the payer's
+ * free balance before sending. Resolves with the submission result and the new `inference` id.
  */
-export async function settleInference(api, pair, { model, query, maxFee }) {
+export async function settleInference(api, pair, { model, query, maxFee, needs = 0n }) {
   const tx = api.tx.attribution.settleInference(model, queryHex(query), maxFee);
-  const result = await submit(api, tx, pair);
+  const result = await submit(api, tx, pair, { needs });
   const event = findEvent(result, 'attribution', 'InferenceSubmitted');
   return { ...result, inference: event ? event.data[0] : null };
 }
@@ -62,12 +63,12 @@ function queryHex(query) {
 
 /**
  * Pays for a batch of inferences in one `settle_inferences` (all or nothing): `items` are
- * `{ model, query, maxFee }` as in `settleInference`. Resolves with the submission result and
- * the new `inferences` ids, in the batch's order.
+ * `{ model, query, maxFee }` as in `settleInference` (`needs` likewise, for the whole batch).
+ * Resolves with the submission result and the new `inferences` ids, in the batch's order.
  */
-export async function settleInferences(api, pair, items) {
+export async function settleInferences(api, pair, items, { needs = 0n } = {}) {
   const tx = api.tx.attribution.settleInferences(items.map(({ model, query, maxFee }) => [model, queryHex(query), maxFee]));
-  const result = await submit(api, tx, pair);
+  const result = await submit(api, tx, pair, { needs });
   const inferences = result.events
     .filter((e) => e.section === 'attribution' && e.method === 'InferenceSubmitted')
     .map((e) => e.data[0]);

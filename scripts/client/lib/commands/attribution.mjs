@@ -21,6 +21,23 @@ async function requirePending(ctx, inference) {
   if (state === 'settled') throw new ClientError(`inference ${inference} is already settled`);
 }
 
+/**
+ * What paying for `items` (`{ model, maxFee }`) will take from the payer: each model's fee (where
+ * it is within `maxFee`; otherwise the chain refuses it with `FeeAboveMax`) plus the expiry
+ * deposit. Fails (nothing sent) for an unknown model.
+ */
+async function paymentNeeds(ctx, items) {
+  const deposit = ctx.api.consts.attribution.expiryDeposit.toBigInt();
+  let needs = 0n;
+  for (const { model, maxFee } of items) {
+    const info = await ctx.api.query.models.models(model);
+    if (info.isNone) throw new ClientError(`no model ${model} on this chain`);
+    const fee = info.unwrap().fee.toBigInt();
+    if (fee <= maxFee) needs += fee + deposit;
+  }
+  return needs;
+}
+
 /** The fees of a submission's `InferenceSubmitted` events, formatted. */
 function submittedFees(ctx, result) {
   return result.events
@@ -45,9 +62,10 @@ export const ATTRIBUTION_COMMANDS = [
     example: 'tributary-client settle-inference --model 0 --query query.csv --max-fee 1.25 --suri //Dave',
     async run(ctx) {
       const { model } = ctx.values;
-      await ctx.requireModel(model);
+      const maxFee = ctx.values['max-fee'];
+      const needs = await paymentNeeds(ctx, [{ model, maxFee }]);
       const query = await readFile(ctx.values.query);
-      const result = await settleInference(ctx.api, ctx.pair, { model, query, maxFee: ctx.values['max-fee'] });
+      const result = await settleInference(ctx.api, ctx.pair, { model, query, maxFee, needs });
       return txOutput(result, { inference: result.inference, model, fee: submittedFees(ctx, result)[0] ?? null });
     },
   },
@@ -69,8 +87,8 @@ maxFee is in TRIB (whole plancks with --plancks). At most 64 lines (the runtime'
       const { items } = ctx.values;
       const max = ctx.api.consts.attribution.maxBatch.toNumber();
       if (items.length > max) throw new ClientError(`the batch has ${items.length} inferences; one call takes at most ${max}`);
-      for (const m of new Set(items.map((i) => i.model))) await ctx.requireModel(m);
-      const result = await settleInferences(ctx.api, ctx.pair, items);
+      const needs = await paymentNeeds(ctx, items);
+      const result = await settleInferences(ctx.api, ctx.pair, items, { needs });
       return txOutput(result, { inferences: result.inferences, fees: submittedFees(ctx, result) });
     },
   },
