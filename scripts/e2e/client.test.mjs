@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mnemonicGenerate } from '../client/node_modules/@polkadot/util-crypto/index.js';
-import { signer } from '../client/lib/chain.mjs';
+import { signer, TRIBUTARY_RPC } from '../client/lib/chain.mjs';
 import { COMMANDS } from '../client/lib/commands/index.mjs';
 import { startDevNode } from './node.mjs';
 import { runClient } from './client.mjs';
@@ -153,6 +153,9 @@ test('every command against one dev node', async (t) => {
     assert.equal(shown.contributions.length, 1);
     const plancks = await ok(['show-dataset', String(d.aux), '--plancks']);
     assert.equal(plancks.deposit, '1024000000000');
+    // apps-rpc.json (the client's and Apps' definitions) names exactly the node's attribution_* methods.
+    const served = (await api.rpc.rpc.methods()).methods.map(String).filter((x) => x.startsWith('attribution_'));
+    assert.deepEqual(served.sort(), Object.keys(TRIBUTARY_RPC.attribution).map((x) => `attribution_${x}`).sort());
     const list = await ok(['list-datasets']);
     assert.deepEqual(list.map((x) => x.id).sort(), [d.wine0, d.wine1, d.wine2, d.aux].sort());
   });
