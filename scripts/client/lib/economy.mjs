@@ -1,5 +1,6 @@
-// The attribution economy through polkadot.js: models, paid inferences, attributions,
-// claims, and the node's `attribution_*` RPC methods.
+// The attribution economy through polkadot.js: paid inferences (one or a batch), expiry
+// settlements, contributors' claims, attestor keys, and the node's `attribution_*` RPC
+// methods. (Model registration lives in models.mjs and is re-exported here.)
 
 import { submit } from './chain.mjs';
 import { PERBILL } from './models.mjs';
