@@ -12,6 +12,13 @@ pub struct Cli {
 	/// Options of a running node.
 	#[clap(flatten)]
 	pub run: RunCmd,
+
+	/// The span-attribution service this node's attestor worker asks for span indexes
+	/// (text attribution), e.g. `http://127.0.0.1:7070`: a `tributary attribution serve
+	/// --index text.idx` that the operator runs on this machine. Without it, the worker
+	/// attributes gradient indexes only.
+	#[arg(long, value_name = "URL")]
+	pub attribution_span_service: Option<String>,
 }
 
 /// The subcommands.

@@ -116,6 +116,14 @@ pub fn run() -> sc_cli::Result<()> {
 		}
 		None => {
 			let runner = cli.create_runner(&cli.run)?;
+			let span_service = cli.attribution_span_service.clone();
+			if let Some(url) = &span_service {
+				if !(url.starts_with("http://") || url.starts_with("https://")) {
+					return Err(sc_cli::Error::Input(format!(
+						"--attribution-span-service {url}: not an http:// or https:// URL"
+					)));
+				}
+			}
 			runner.run_node_until_exit(|config| async move {
 				use tributary_runtime::opaque::Block;
 				match config.network.network_backend {
@@ -124,10 +132,10 @@ pub fn run() -> sc_cli::Result<()> {
 							Block,
 							<Block as sp_runtime::traits::Block>::Hash,
 						>,
-					>(config)
+					>(config, span_service)
 					.map_err(sc_cli::Error::Service),
 					sc_network::config::NetworkBackendType::Litep2p => {
-						service::new_full::<sc_network::Litep2pNetworkBackend>(config)
+						service::new_full::<sc_network::Litep2pNetworkBackend>(config, span_service)
 							.map_err(sc_cli::Error::Service)
 					}
 				}

@@ -133,11 +133,13 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 	})
 }
 
-/// Builds and starts a full node (an authority if it has the keys and `--validator`).
+/// Builds and starts a full node (an authority if it has the keys and `--validator`);
+/// `span_service` is the URL of the operator's span-attribution service, if any.
 pub fn new_full<
 	N: sc_network::NetworkBackend<Block, <Block as sp_runtime::traits::Block>::Hash>,
 >(
 	config: Configuration,
+	span_service: Option<String>,
 ) -> Result<TaskManager, ServiceError> {
 	let sc_service::PartialComponents {
 		client,
@@ -198,6 +200,7 @@ pub fn new_full<
 	// Attestors compute influence scores in the runtime's off-chain worker and submit them
 	// as signed transactions with their `attr` key.
 	if config.offchain_worker.enabled {
+		record_span_service(&*backend, span_service.as_deref());
 		let offchain_workers =
 			sc_offchain::OffchainWorkers::new(sc_offchain::OffchainWorkerOptions {
 				runtime_api_provider: client.clone(),
@@ -323,4 +326,19 @@ pub fn new_full<
 	}
 
 	Ok(task_manager)
+}
+
+/// Writes the span service's URL where the attestor worker reads it (PERSISTENT off-chain
+/// storage), or removes a URL left by an earlier start without the flag.
+fn record_span_service(backend: &FullBackend, url: Option<&str>) {
+	use sp_core::offchain::{OffchainStorage, STORAGE_PREFIX};
+	use tributary_primitives::attestor::SPAN_SERVICE_STORAGE_KEY;
+	let Some(mut storage) = backend.offchain_storage() else { return };
+	match url {
+		Some(url) => {
+			storage.set(STORAGE_PREFIX, SPAN_SERVICE_STORAGE_KEY, url.as_bytes());
+			log::info!(target: "attribution", "span indexes are scored by the service at {url}");
+		}
+		None => storage.remove(STORAGE_PREFIX, SPAN_SERVICE_STORAGE_KEY),
+	}
 }

@@ -42,10 +42,11 @@ export async function rpcAnswers(port) {
 }
 
 /**
- * Starts a dev node on free ports and waits until it has produced `minBlocks` blocks.
+ * Starts a dev node on free ports (with `extraArgs` after the defaults) and waits until it
+ * has produced `minBlocks` blocks.
  * Resolves with `{ api, ws, stop, log }`; `stop()` disconnects and kills the node.
  */
-export async function startDevNode({ minBlocks = 1, timeoutMs = 300000 } = {}) {
+export async function startDevNode({ minBlocks = 1, timeoutMs = 300000, extraArgs = [] } = {}) {
   const rpcPort = await freePort();
   const p2pPort = await freePort();
   const ws = `ws://127.0.0.1:${rpcPort}`;
@@ -54,6 +55,7 @@ export async function startDevNode({ minBlocks = 1, timeoutMs = 300000 } = {}) {
     '--rpc-port', String(rpcPort),
     '--port', String(p2pPort),
     '--no-prometheus', '--no-telemetry', '--no-mdns',
+    ...extraArgs,
   ], { stdio: ['ignore', 'pipe', 'pipe'] });
   const log = [];
   const keep = (chunk) => { log.push(chunk.toString()); if (log.length > 400) log.shift(); };

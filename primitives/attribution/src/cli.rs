@@ -1,4 +1,4 @@
-//! The command line: `tributary attribution {train, score, inspect}`.
+//! The command line: `tributary attribution {train, score, inspect, serve}`.
 //!
 //! Mount it in another clap binary as a subcommand:
 //!
@@ -24,6 +24,8 @@
 //! score --index text.idx --query output.txt [--per-span] [--top 10] [--min-span N]
 //!       [--max-occurrences N] [--format json|text]
 //! inspect --index model.idx
+//! serve --index text.idx [--index more.idx ...] [--listen 127.0.0.1:7070]
+//!       [--max-query-bytes 65536]
 //! ```
 //!
 //! `score` and `inspect` tell a span index from a gradient index by its magic. Span
@@ -66,6 +68,8 @@ pub enum AttributionCmd {
 	Score(ScoreArgs),
 	/// Describe an index file.
 	Inspect(InspectArgs),
+	/// Serve span indexes to this machine's attestor node (loopback HTTP).
+	Serve(crate::span::serve::ServeArgs),
 }
 
 /// One `--data` file and the `--contributor ID` that followed it, if any.
@@ -330,6 +334,7 @@ pub fn run_to_string(cmd: AttributionCmd) -> Result<String, Error> {
 		}
 		AttributionCmd::Score(a) => score(a),
 		AttributionCmd::Inspect(a) => inspect(a),
+		AttributionCmd::Serve(a) => crate::span::serve::serve(&a).map(|()| String::new()),
 	}
 }
 

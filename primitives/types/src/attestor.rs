@@ -18,3 +18,9 @@ pub type AttestorId = app::Public;
 
 /// A signature by an attestor's key.
 pub type AttestorSignature = app::Signature;
+
+/// The key, in the node's PERSISTENT off-chain storage, of the URL of the span-attribution
+/// service (`tributary attribution serve`) that the attestor's off-chain worker asks for
+/// span indexes: raw UTF-8 bytes, written by the node from `--attribution-span-service`
+/// (and removed when the flag is absent).
+pub const SPAN_SERVICE_STORAGE_KEY: &[u8] = b"tributary/attribution/span-service";

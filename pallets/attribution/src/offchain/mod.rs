@@ -10,7 +10,9 @@
 //!    model's `index_uri` bounded by `MaxIndexBytes`, verified against the hash; failures are
 //!    logged under target `attribution` with the model, URI and reason, and retried with
 //!    back-off);
-//! 4. scores every query it has not answered with the engine's `no_std` core ([`scoring`]);
+//! 4. scores every query it has not answered with the engine's `no_std` core ([`scoring`]),
+//!    or, for the span indexes that the operator's span service serves, asks that service
+//!    ([`span_service`]: text attribution natively, the index never enters the worker);
 //! 5. submits its commitments, and in a later block (once reveals are open) its reveals, as
 //!    authorized transactions signed by the `attr` key: one `commit_attributions` batch and
 //!    one `reveal_attributions` batch per attestor and model of up to `MaxBatch`
@@ -22,6 +24,7 @@ pub mod http;
 pub mod index_store;
 pub mod ledger;
 pub mod scoring;
+pub mod span_service;
 
 use alloc::vec::Vec;
 use frame_system::{offchain::SubmitTransaction, pallet_prelude::BlockNumberFor};
@@ -102,6 +105,7 @@ pub fn run<T: Config>(now: BlockNumberFor<T>) {
 		v.dedup();
 		v
 	};
+	let span = span_indexes();
 	let mut start = 0;
 	while start < pending.len() {
 		let hash = pending[start].1.index_hash;
@@ -109,7 +113,8 @@ pub fn run<T: Config>(now: BlockNumberFor<T>) {
 			.iter()
 			.position(|(_, i)| i.index_hash != hash)
 			.map_or(pending.len(), |n| start + n);
-		attest_group::<T>(&attestors, hash, &pending[start..end], now);
+		let service = span.as_ref().filter(|(_, served)| served.contains(&hash));
+		attest_group::<T>(&attestors, hash, &pending[start..end], now, service.map(|(u, _)| u));
 		start = end;
 	}
 	evict_unused::<T>(&in_use);
@@ -119,6 +124,27 @@ pub fn run<T: Config>(now: BlockNumberFor<T>) {
 		"worker run at block {now}: {} pending inferences looked at in {took} ms",
 		pending.len()
 	);
+}
+
+/// The span service's URL and the index hashes it serves, if the node has one and it
+/// answers.
+fn span_indexes() -> Option<(alloc::string::String, Vec<H256>)> {
+	let url = span_service::configured()?;
+	match span_service::served(&url) {
+		Ok(served) => Some((url, served)),
+		Err(e) => {
+			log::warn!(target: LOG_TARGET, "span service {url}: cannot list its indexes: {e}");
+			None
+		}
+	}
+}
+
+/// Where the results of one group come from.
+enum Source<'a> {
+	/// The engine's `no_std` core, on the index fetched into the worker.
+	Engine(scoring::Scorer<'a>),
+	/// The operator's span service at this URL.
+	SpanService(&'a str),
 }
 
 /// What each local attestor still has to do for one inference.
@@ -172,12 +198,13 @@ fn step<T: Config>(
 }
 
 /// Attests the inferences paid against index `hash`: fetches the index only if some local
-/// attestor has something to commit.
+/// attestor has something to commit, unless the span service at `span_service` serves it.
 fn attest_group<T: Config>(
 	attestors: &[LocalAttestor<T::AccountId>],
 	hash: H256,
 	group: &[(u64, InferenceOf<T>)],
 	now: u64,
+	span_service: Option<&alloc::string::String>,
 ) {
 	let model: ModelId = group[0].1.model;
 	let terms = T::Models::model(model);
@@ -198,44 +225,60 @@ fn attest_group<T: Config>(
 		return;
 	}
 	let Some(terms) = terms else { return };
-	let bytes = match index_store::load(
-		model,
-		&hash,
-		&terms.index_uri,
-		T::MaxIndexBytes::get(),
-		now,
-	) {
-		Ok(bytes) => bytes,
-		Err(index_store::IndexError::BackingOff { retry_at }) => {
-			log::debug!(target: LOG_TARGET, "model {model}: index {hash:?} unavailable, next try at block {retry_at}");
-			return;
-		}
-		Err(e) => {
-			log::error!(
-				target: LOG_TARGET,
-				"model {model}: cannot use index {hash:?} at {}: {}",
-				core::str::from_utf8(&terms.index_uri).unwrap_or("<non-UTF-8 URI>"),
-				describe(&e),
-			);
-			return;
+	let bytes;
+	let source = match span_service {
+		Some(url) => Source::SpanService(url.as_str()),
+		None => {
+			bytes = match index_store::load(
+				model,
+				&hash,
+				&terms.index_uri,
+				T::MaxIndexBytes::get(),
+				now,
+			) {
+				Ok(bytes) => bytes,
+				Err(index_store::IndexError::BackingOff { retry_at }) => {
+					log::debug!(target: LOG_TARGET, "model {model}: index {hash:?} unavailable, next try at block {retry_at}");
+					return;
+				}
+				Err(e) => {
+					log::error!(
+						target: LOG_TARGET,
+						"model {model}: cannot use index {hash:?} at {}: {}",
+						core::str::from_utf8(&terms.index_uri).unwrap_or("<non-UTF-8 URI>"),
+						describe(&e),
+					);
+					return;
+				}
+			};
+			match scoring::Scorer::new(&bytes, &scoring::limits(T::MaxIndexBytes::get())) {
+				Ok(s) => Source::Engine(s),
+				Err(e) => {
+					log::error!(target: LOG_TARGET, "model {model}: index {hash:?} is not usable: {e:?}");
+					return;
+				}
+			}
 		}
 	};
-	let scorer = match scoring::Scorer::new(&bytes, &scoring::limits(T::MaxIndexBytes::get())) {
-		Ok(s) => s,
-		Err(e) => {
-			log::error!(target: LOG_TARGET, "model {model}: index {hash:?} is not usable: {e:?}");
-			return;
-		}
-	};
+	let max_entries = T::MaxAttributedContributions::get();
 	let mut committed: Vec<(usize, u64, H256)> = Vec::new();
 	for (inference, pending) in group {
 		if !commits.iter().any(|(_, i)| i == inference) {
 			continue;
 		}
-		let scores = match scorer.result(&pending.query, T::MaxAttributedContributions::get()) {
+		let scores = match &source {
+			Source::Engine(scorer) => scorer
+				.result(&pending.query, max_entries)
+				.map_err(|e| alloc::format!("{e:?}")),
+			Source::SpanService(url) => {
+				span_service::attribute(url, &hash, &pending.query, max_entries)
+					.map_err(|e| alloc::format!("span service {url}: {e}"))
+			}
+		};
+		let scores: crate::Scores = match scores {
 			Ok(s) => s,
 			Err(e) => {
-				log::warn!(target: LOG_TARGET, "inference {inference}: no result to attest: {e:?}");
+				log::warn!(target: LOG_TARGET, "inference {inference}: no result to attest: {e}");
 				continue;
 			}
 		};

@@ -328,3 +328,104 @@ fn an_overlapping_run_exits_at_once() {
 		drop(guard);
 	});
 }
+
+const SPAN_SERVICE: &str = "http://127.0.0.1:7070";
+
+/// Tells the worker, as the node does from `--attribution-span-service`, where the span
+/// service is.
+fn configure_span_service() {
+	sp_io::offchain::local_storage_set(
+		sp_core::offchain::StorageKind::PERSISTENT,
+		tributary_primitives::attestor::SPAN_SERVICE_STORAGE_KEY,
+		SPAN_SERVICE.as_bytes(),
+	);
+}
+
+fn hex(hash: &H256) -> String {
+	format!("0x{}", hash.as_bytes().iter().map(|b| format!("{b:02x}")).collect::<String>())
+}
+
+/// The service lists `served`.
+fn serve_index_list(state: &Arc<RwLock<OffchainState>>, served: &[H256]) {
+	let body: String = served.iter().map(|h| format!("{}\n", hex(h))).collect();
+	state.write().expect_request(PendingRequest {
+		method: "GET".into(),
+		uri: format!("{SPAN_SERVICE}/v1/indexes"),
+		response_headers: vec![("content-length".into(), body.len().to_string())],
+		response: Some(body.into_bytes()),
+		sent: true,
+		..Default::default()
+	});
+}
+
+/// The service answers the query of a pending inference of the index `hash` with `answer`.
+fn serve_span_answer(state: &Arc<RwLock<OffchainState>>, hash: &H256, answer: String) {
+	let q = query();
+	state.write().expect_request(PendingRequest {
+		method: "POST".into(),
+		uri: format!("{SPAN_SERVICE}/v1/attribute/{}?max={MAX_SCORES}", hex(hash)),
+		headers: vec![("Content-Length".into(), q.len().to_string())],
+		body: q,
+		response_headers: vec![("content-length".into(), answer.len().to_string())],
+		response: Some(answer.into_bytes()),
+		sent: true,
+		..Default::default()
+	});
+}
+
+#[test]
+fn the_worker_attests_span_indexes_with_the_span_service() {
+	let Node { mut ext, offchain, pool } = node(&[ATT1, ATT2]);
+	ext.execute_with(|| {
+		configure_span_service();
+		// A span index: never fetched from its URI (an unexpected request fails the test).
+		let hash = H256::repeat_byte(0x5a);
+		MockModels::set_index_at(0, hash, URI.as_bytes());
+		let id = settle(0);
+		serve_index_list(&offchain, &[hash]);
+		let answer = format!(
+			"tributary-span {} engine=1 tokenizer=1\n1:0\t400000000\n0:0\t600000000\n",
+			hex(&hash)
+		);
+		// Asked once: both local attestors commit to the one answer.
+		serve_span_answer(&offchain, &hash, answer);
+		Attribution::offchain_worker(1);
+		let calls = include(&pool);
+		assert_eq!(calls.len(), 2);
+		assert_eq!(Commitments::<Test>::get(id).len(), 2);
+		// Reveals need no service: the result was kept.
+		let n = next_block();
+		serve_index_list(&offchain, &[hash]);
+		Attribution::offchain_worker(n);
+		let calls = include(&pool);
+		let Call::reveal_attributions { batch, .. } = &calls[0] else { panic!("{calls:?}") };
+		assert_eq!(
+			batch.reveals[0].scores,
+			vec![(c(0, 0), Perbill::from_percent(60)), (c(1, 0), Perbill::from_percent(40))]
+		);
+		assert!(!Inferences::<Test>::contains_key(id), "settled by the quorum");
+		assert_eq!(unclaimed(C1), Perbill::from_percent(60).mul_floor(665u64));
+		assert_eq!(unclaimed(C3), Perbill::from_percent(40).mul_floor(665u64));
+	});
+}
+
+#[test]
+fn a_span_answer_for_another_index_is_never_attested() {
+	let Node { mut ext, offchain, pool } = node(&[ATT1]);
+	ext.execute_with(|| {
+		configure_span_service();
+		let hash = H256::repeat_byte(0x5a);
+		MockModels::set_index_at(0, hash, URI.as_bytes());
+		let id = settle(0);
+		serve_index_list(&offchain, &[hash]);
+		// The service's file changed to another index between the listing and the query.
+		let other = H256::repeat_byte(0x77);
+		let answer =
+			format!("tributary-span {} engine=1 tokenizer=1\n0:0\t1000000000\n", hex(&other));
+		serve_span_answer(&offchain, &hash, answer);
+		Attribution::offchain_worker(1);
+		assert!(pool.read().transactions.is_empty(), "nothing submitted");
+		assert!(Commitments::<Test>::get(id).is_empty());
+		assert!(crate::offchain::ledger::get(&attestor_key(ATT1), id).is_none(), "nothing remembered");
+	});
+}

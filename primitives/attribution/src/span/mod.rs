@@ -10,6 +10,8 @@
 //! * [`index`]: building an index ([`build_index`], [`build_file`]) and its file format.
 //! * [`reader`]: [`SpanIndex`], the index read in place from a memory map.
 //! * [`matcher`]: queries ([`SpanIndex::find_spans`], [`SpanIndex::attribute`]).
+//! * [`serve`]: `tributary attribution serve`, the loopback service an attestor's off-chain
+//!   worker asks for span results.
 //! * [`synthetic`]: a deterministic Zipf text corpus for the benchmarks.
 //! * [`naive`]: a brute-force matcher and a sort-based suffix array (the reference of the
 //!   property tests and the baseline of the benchmarks).
@@ -51,6 +53,7 @@ pub mod index;
 pub mod matcher;
 pub mod naive;
 pub mod reader;
+pub mod serve;
 pub mod synthetic;
 pub mod tokenizer;
 
