@@ -11,7 +11,7 @@ use crate::{
 	family::Family,
 	index::{Examples, Index, Method},
 	influence::{Curvature, Solver, SolverError},
-	linalg::CHUNK,
+	memory::{self, Shape, TooLarge},
 	train::{Problem, TrainError},
 };
 use core::fmt;
@@ -34,6 +34,9 @@ pub struct BuildOptions {
 	pub progress: bool,
 	/// Training tolerance on `‖∇F‖`.
 	pub tol: f64,
+	/// Bound on the build's memory in bytes, checked from the data's shape before anything
+	/// large is allocated ([`crate::memory`]; default [`memory::DEFAULT_MAX_MEMORY`]).
+	pub max_memory: u64,
 }
 
 impl Default for BuildOptions {
@@ -46,6 +49,7 @@ impl Default for BuildOptions {
 			per_example: false,
 			progress: false,
 			tol: 1e-10,
+			max_memory: memory::DEFAULT_MAX_MEMORY,
 		}
 	}
 }
@@ -68,6 +72,8 @@ pub enum BuildError {
 	Solver,
 	/// Invalid options or data.
 	Invalid(String),
+	/// The build would need more memory than [`BuildOptions::max_memory`].
+	TooLarge(TooLarge),
 }
 
 impl fmt::Display for BuildError {
@@ -76,6 +82,7 @@ impl fmt::Display for BuildError {
 			BuildError::Train(e) => write!(f, "{e}"),
 			BuildError::Solver => write!(f, "Hessian is not positive definite"),
 			BuildError::Invalid(s) => f.write_str(s),
+			BuildError::TooLarge(e) => write!(f, "{e}"),
 		}
 	}
 }
@@ -85,6 +92,11 @@ impl std::error::Error for BuildError {}
 impl From<TrainError> for BuildError {
 	fn from(e: TrainError) -> Self {
 		BuildError::Train(e)
+	}
+}
+impl From<TooLarge> for BuildError {
+	fn from(e: TooLarge) -> Self {
+		BuildError::TooLarge(e)
 	}
 }
 impl From<SolverError> for BuildError {
@@ -141,6 +153,8 @@ impl Index {
 			return Err(BuildError::Invalid("training data needs a `label` column".into()));
 		}
 		let classes = classes_of(opts.family, &ds.y)?;
+		check_projection(opts)?;
+		check_memory(ds, opts, classes, true)?;
 		let d = ds.d();
 		let problem = Problem { family: opts.family, classes, d, x: &ds.x, y: &ds.y, l2: opts.l2 };
 		let show = opts.progress;
@@ -177,9 +191,48 @@ impl Index {
 	}
 }
 
+/// The build's memory estimate for `ds` against `opts.max_memory` ([`crate::memory`]);
+/// `train`: whether θ is trained too.
+pub fn check_memory(
+	ds: &Dataset,
+	opts: &BuildOptions,
+	classes: u32,
+	train: bool,
+) -> Result<memory::Estimate, BuildError> {
+	let shape = Shape {
+		family: opts.family,
+		method: opts.method,
+		n: ds.n() as u64,
+		d: ds.d() as u64,
+		classes: classes as u64,
+		contributions: ds.contributors.len() as u64,
+		k: opts.projection.1 as u64,
+		per_example: opts.per_example,
+		train,
+		threads: rayon::current_num_threads() as u64,
+	};
+	Ok(shape.check(opts.max_memory)?)
+}
+
+/// Rejects a projection dimension outside `1..=MAX_PROJECTION` (projected method).
+fn check_projection(opts: &BuildOptions) -> Result<(), BuildError> {
+	let k = opts.projection.1;
+	if opts.method == Method::Projected && (k == 0 || k as usize > crate::index::MAX_PROJECTION) {
+		return Err(BuildError::Invalid(format!(
+			"--project must be between 1 and {}",
+			crate::index::MAX_PROJECTION
+		)));
+	}
+	Ok(())
+}
+
 /// Recomputes the per-example vectors of `index` from its training data `ds`, at the
-/// index's θ* (same method and projection).
-pub fn example_vectors(index: &Index, ds: &Dataset) -> Result<Examples, BuildError> {
+/// index's θ* (same method and projection), within `max_memory` bytes.
+pub fn example_vectors(
+	index: &Index,
+	ds: &Dataset,
+	max_memory: u64,
+) -> Result<Examples, BuildError> {
 	let opts = BuildOptions {
 		family: index.family,
 		l2: index.l2,
@@ -188,7 +241,10 @@ pub fn example_vectors(index: &Index, ds: &Dataset) -> Result<Examples, BuildErr
 		per_example: true,
 		progress: false,
 		tol: 1e-10,
+		max_memory,
 	};
+	check_projection(&opts)?;
+	check_memory(ds, &opts, index.classes, false)?;
 	let (_, v) = vectors(ds, &opts, index.classes, &index.theta)?;
 	Ok(Examples { contribution: ds.contribution.clone(), vectors: v.unwrap_or_default() })
 }
@@ -211,12 +267,6 @@ fn vectors(
 		Curvature::Model { problem, theta }
 	};
 	let (seed, k) = opts.projection;
-	if opts.method == Method::Projected && (k == 0 || k as usize > crate::index::MAX_PROJECTION) {
-		return Err(BuildError::Invalid(format!(
-			"--project must be between 1 and {}",
-			crate::index::MAX_PROJECTION
-		)));
-	}
 	let pb = progress_bar(show, 1, "hessian");
 	let solver = Solver::new(opts.method, curvature, (seed, k as usize))?;
 	pb.finish_and_clear();
@@ -226,7 +276,8 @@ fn vectors(
 	let mut vectors: Vec<f32> =
 		if opts.per_example { Vec::with_capacity(n * dim) } else { Vec::new() };
 	let pb = progress_bar(show, n as u64, "examples");
-	let wave = CHUNK * 16;
+	// A multiple of the solver's 256-row block: the vectors do not depend on it.
+	let wave = memory::gradient_rows(p, dim);
 	let mut r0 = 0;
 	while r0 < n {
 		let r1 = (r0 + wave).min(n);

@@ -186,6 +186,11 @@ pub struct TrainArgs {
 	/// Worker threads (default: all cores). The index does not depend on it.
 	#[arg(long)]
 	pub threads: Option<usize>,
+	/// Bound on the build's memory (bytes, or with a unit: 512MiB, 8GiB): the need is
+	/// estimated from the data's shape before anything large is allocated, and a build
+	/// above it stops with an error naming what is too large.
+	#[arg(long, value_name = "SIZE", default_value = "4GiB", value_parser = parse_size)]
+	pub max_memory: u64,
 	/// Span family: the index's default minimum span length in tokens (default 8).
 	#[arg(long)]
 	pub min_span: Option<u32>,
@@ -219,6 +224,9 @@ pub struct ScoreArgs {
 	/// Training files, to recompute per-example vectors the index does not store.
 	#[arg(long = "data")]
 	pub data: Vec<PathBuf>,
+	/// Bound on the memory to recompute per-example vectors from --data (as for `train`).
+	#[arg(long, value_name = "SIZE", default_value = "4GiB", value_parser = parse_size)]
+	pub max_memory: u64,
 	/// Span index: also print every credited span (text, occurrences, contributions).
 	#[arg(long)]
 	pub per_span: bool,
@@ -295,6 +303,12 @@ impl From<ScoreError> for Error {
 	fn from(e: ScoreError) -> Self {
 		Error::Score(e)
 	}
+}
+
+/// Parses a `--max-memory` size ([`crate::memory::parse_bytes`]).
+fn parse_size(s: &str) -> Result<u64, String> {
+	crate::memory::parse_bytes(s)
+		.ok_or_else(|| format!("`{s}` is not a size (bytes, or a number with KiB, MiB, GiB, TiB)"))
 }
 
 /// `0x`-prefixed lower-case hex.
@@ -398,6 +412,7 @@ fn train(a: TrainArgs) -> Result<String, Error> {
 		per_example: a.per_example,
 		progress: a.progress,
 		tol: 1e-10,
+		max_memory: a.max_memory,
 	};
 	let (index, _) = Index::build(&ds, &opts)?;
 	let bytes = index.encode();
@@ -449,7 +464,7 @@ fn score(a: ScoreArgs) -> Result<String, Error> {
 			if a.data.is_empty() {
 				return Err(ScoreError::NoExamples.into());
 			}
-			recompute_examples(&mut index, &a.data)?;
+			recompute_examples(&mut index, &a.data, a.max_memory)?;
 		}
 		let ex_scores = index.score_examples(&query)?;
 		let ex = index.examples.as_ref().map(|e| &e.contribution);
@@ -495,7 +510,7 @@ fn num(v: f64) -> serde_json::Value {
 		.unwrap_or(serde_json::Value::Null)
 }
 
-fn recompute_examples(index: &mut Index, data: &[PathBuf]) -> Result<(), Error> {
+fn recompute_examples(index: &mut Index, data: &[PathBuf], max_memory: u64) -> Result<(), Error> {
 	let ds = load_data(data, index.family, None)?;
 	if ds.n() as u64 != index.n_train
 		|| ds.features != index.features
@@ -509,7 +524,7 @@ fn recompute_examples(index: &mut Index, data: &[PathBuf]) -> Result<(), Error> 
 			"--data does not match the index (different rows, columns or contributors)".into(),
 		));
 	}
-	let ex = crate::build::example_vectors(index, &ds)?;
+	let ex = crate::build::example_vectors(index, &ds, max_memory)?;
 	index.examples = Some(ex);
 	Ok(())
 }

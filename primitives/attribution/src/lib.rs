@@ -46,6 +46,8 @@ pub mod influence;
 #[cfg(feature = "std")]
 pub mod linalg;
 #[cfg(feature = "std")]
+pub mod memory;
+#[cfg(feature = "std")]
 pub mod span;
 #[cfg(feature = "std")]
 pub mod train;

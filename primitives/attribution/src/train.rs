@@ -162,28 +162,23 @@ impl<'a> Problem<'a> {
 		g
 	}
 
-	/// Per-example curvature `Λ_i` (row-major `q × q`) into `lam`.
-	fn curvature(&self, theta: &[f64], x: &[f64], lam: &mut [f64]) {
-		let q = self.outputs();
+	/// Per-example curvature into `out` (length = outputs): `Λ_i` itself for a single-output
+	/// family, the probabilities `π` for softmax, whose `Λ_i = diag(π) − ππᵀ` is formed
+	/// entry by entry by [`lambda`] (never as a `q × q` matrix per row).
+	fn curvature(&self, theta: &[f64], x: &[f64], out: &mut [f64]) {
 		match self.family {
-			Family::Linear => lam[0] = 1.0,
+			Family::Linear => out[0] = 1.0,
 			Family::Logistic => {
 				let mut z = [0.0];
 				family::logits(theta, x, &mut z);
 				let s = family::sigmoid(z[0]);
-				lam[0] = s * (1.0 - s);
+				out[0] = s * (1.0 - s);
 			}
 			Family::Softmax => {
-				let mut z = vec![0.0; q];
-				family::logits(theta, x, &mut z);
-				family::softmax_in_place(&mut z);
-				for a in 0..q {
-					for b in 0..q {
-						lam[a * q + b] = if a == b { z[a] } else { 0.0 } - z[a] * z[b];
-					}
-				}
+				family::logits(theta, x, out);
+				family::softmax_in_place(out);
 			}
-			Family::External => lam[0] = 0.0,
+			Family::External => out[0] = 0.0,
 		}
 	}
 
@@ -194,12 +189,12 @@ impl<'a> Problem<'a> {
 		let mut h = chunked_sum(n, p * p, |r| {
 			let rows = r.len();
 			let mut xa = vec![0.0; rows * d1];
-			let mut lam = vec![0.0; rows * q * q];
+			let mut lam = vec![0.0; rows * q];
 			for (t, i) in r.clone().enumerate() {
 				let x = self.row(i);
 				xa[t * d1..t * d1 + self.d].copy_from_slice(x);
 				xa[t * d1 + self.d] = 1.0;
-				self.curvature(theta, x, &mut lam[t * q * q..(t + 1) * q * q]);
+				self.curvature(theta, x, &mut lam[t * q..(t + 1) * q]);
 			}
 			let mut out = vec![0.0; p * p];
 			if q == 1 {
@@ -218,7 +213,7 @@ impl<'a> Problem<'a> {
 			for a in 0..q {
 				for b in a..q {
 					for t in 0..rows {
-						let w = lam[t * q * q + a * q + b];
+						let w = lambda(&lam[t * q..(t + 1) * q], a, b);
 						for j in 0..d1 {
 							xw[t * d1 + j] = w * xa[t * d1 + j];
 						}
@@ -253,7 +248,7 @@ impl<'a> Problem<'a> {
 		let (p, q, d) = (self.p(), self.outputs(), self.d);
 		let mut out = chunked_sum(n, p, |r| {
 			let mut acc = vec![0.0; p];
-			let mut lam = vec![0.0; q * q];
+			let mut lam = vec![0.0; q];
 			let mut zv = vec![0.0; q];
 			let mut w = vec![0.0; q];
 			for i in r {
@@ -263,7 +258,7 @@ impl<'a> Problem<'a> {
 				for a in 0..q {
 					let mut s = 0.0;
 					for b in 0..q {
-						s += lam[a * q + b] * zv[b];
+						s += lambda(&lam, a, b) * zv[b];
 					}
 					w[a] = s;
 				}
@@ -336,4 +331,14 @@ impl<'a> Problem<'a> {
 		}
 		Ok(Fit { theta, iterations: it, grad_norm: gn })
 	}
+}
+
+/// Entry `(a, b)` of a row's curvature `Λ_i` from [`Problem`]'s per-row `curvature` output
+/// `c`: `c[0]` for a single output, else `[a = b]·π_a − π_a π_b` with `π = c` (softmax).
+#[inline]
+fn lambda(c: &[f64], a: usize, b: usize) -> f64 {
+	if c.len() == 1 {
+		return c[0];
+	}
+	(if a == b { c[a] } else { 0.0 }) - c[a] * c[b]
 }

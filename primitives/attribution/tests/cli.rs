@@ -600,3 +600,47 @@ fn span_bad_inputs_fail_cleanly() {
 	let gq = d.file("gq.csv", &wine_query());
 	fails(&["score", "--index", &gidx, "--query", &gq, "--per-span"], "span indexes");
 }
+
+/// The two reported aborts (a softmax label of 99999, a CSV of 20 000 columns) and a small
+/// `--max-memory`: exit 1 with a message naming the problem, never an allocation abort.
+#[test]
+fn oversized_builds_fail_cleanly() {
+	let d = Dir::new("oversized");
+	let idx = d.path("m.idx");
+	let soft = d.file("soft.csv", b"label,a,b,c\n0,1,2,3\n1,2,3,1\n99999,0.5,0.1,0.2\n2,1,1,1\n");
+	let mut wide = String::from("label");
+	for j in 0..20_000 {
+		wide.push_str(&format!(",f{j}"));
+	}
+	wide.push('\n');
+	for i in 0..5 {
+		wide.push_str(&format!("{}", i % 2));
+		for j in 0..20_000 {
+			wide.push_str(&format!(",{}", (i * 7 + j) % 10));
+		}
+		wide.push('\n');
+	}
+	let wide = d.file("wide.csv", wide.as_bytes());
+	let data = d.file("wine.csv", WINE.as_bytes());
+	let cases: [(&[&str], &str); 4] = [
+		(&["--data", &soft, "--family", "softmax"], "softmax with 100000 classes and 3 features"),
+		(&["--data", &wide, "--family", "logistic"], "logistic with 20000 features"),
+		(&["--data", &wide, "--family", "logistic", "--method", "cg"], "above the limit of 4.0 GiB"),
+		(&["--data", &data, "--family", "softmax", "--max-memory", "1KiB"], "above the limit of 1.0 KiB"),
+	];
+	for (args, needle) in cases {
+		let mut all = vec!["train", "--out", &idx];
+		all.extend_from_slice(args);
+		let (code, out, err) = run(&all);
+		assert_eq!(code, 1, "{all:?}: {err}");
+		assert!(out.is_empty() && err.starts_with("error: "), "{all:?}: {err}");
+		assert!(err.contains(needle) && err.contains("memory"), "{all:?}: `{err}` lacks `{needle}`");
+		assert!(!err.contains("memory allocation") && !err.contains("panicked"), "{err}");
+		assert!(!std::path::Path::new(&idx).exists());
+	}
+	let (code, _, err) = run(&["train", "--out", &idx, "--data", &data, "--family", "softmax", "--max-memory", "lots"]);
+	assert_eq!(code, 2, "{err}");
+	assert!(err.contains("not a size"), "{err}");
+	let (code, _, err) = run(&["train", "--out", &idx, "--data", &data, "--family", "softmax", "--max-memory", "64MiB"]);
+	assert_eq!(code, 0, "{err}");
+}
