@@ -1,53 +1,9 @@
 //! The command line, run as a binary: happy paths and every kind of bad input.
 
+mod cli_support;
 mod common;
+use cli_support::*;
 use common::*;
-use std::{path::PathBuf, process::Command};
-
-const BIN: &str = env!("CARGO_BIN_EXE_tributary-attribution");
-
-struct Dir(PathBuf);
-impl Dir {
-	fn new(name: &str) -> Dir {
-		let p = std::env::temp_dir().join(format!("tributary-attr-{name}-{}", std::process::id()));
-		let _ = std::fs::remove_dir_all(&p);
-		std::fs::create_dir_all(&p).unwrap();
-		Dir(p)
-	}
-	fn file(&self, name: &str, content: &[u8]) -> String {
-		let p = self.0.join(name);
-		std::fs::write(&p, content).unwrap();
-		p.display().to_string()
-	}
-	fn path(&self, name: &str) -> String {
-		self.0.join(name).display().to_string()
-	}
-}
-impl Drop for Dir {
-	fn drop(&mut self) {
-		let _ = std::fs::remove_dir_all(&self.0);
-	}
-}
-
-fn run(args: &[&str]) -> (i32, String, String) {
-	let out = Command::new(BIN).args(args).output().unwrap();
-	(
-		out.status.code().unwrap_or(-1),
-		String::from_utf8_lossy(&out.stdout).into_owned(),
-		String::from_utf8_lossy(&out.stderr).into_owned(),
-	)
-}
-
-/// Runs and expects a clean failure whose message contains `needle`.
-fn fails(args: &[&str], needle: &str) {
-	let (code, _, err) = run(args);
-	assert_ne!(code, 0, "{args:?} should fail");
-	assert!(!err.contains("panicked"), "{args:?} panicked: {err}");
-	assert!(
-		err.to_lowercase().contains(&needle.to_lowercase()),
-		"{args:?}: `{err}` lacks `{needle}`"
-	);
-}
 
 #[test]
 fn train_score_inspect() {
@@ -371,7 +327,11 @@ fn bad_inputs_fail_cleanly() {
 			format!("{WINE_HEADER}\n{}\n", WINE_ROW.replacen("13.2", "-inf", 1)).into_bytes(),
 			"infinite",
 		),
-		(format!("{WINE_HEADER}\n{WINE_ROW}\n{WINE_ROW}\n").into_bytes(), "2 data rows"),
+		// Several rows are several queries; a bad one is named by its row and line.
+		(
+			format!("{WINE_HEADER}\n{WINE_ROW}\n{row_short}\n").into_bytes(),
+			"query row 1 (line 3): malformed CSV",
+		),
 		(b"a,b\n1,2\n".to_vec(), "column `a`"),
 	];
 	for (i, (content, needle)) in cases.iter().enumerate() {
