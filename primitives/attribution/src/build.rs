@@ -10,7 +10,7 @@ use crate::{
 	data::Dataset,
 	family::Family,
 	index::{Examples, Index, Method},
-	influence::{Curvature, Solver, SolverError},
+	influence::{CgStats, Curvature, Solver, SolverError},
 	memory::{self, Shape, TooLarge},
 	train::{Problem, TrainError},
 };
@@ -61,6 +61,9 @@ pub struct BuildReport {
 	pub iterations: usize,
 	/// Final gradient norm.
 	pub grad_norm: f64,
+	/// The CG solves (method `cg` only): count, and those that stopped at the iteration
+	/// cap with their worst residual.
+	pub cg: Option<CgStats>,
 }
 
 /// Build failure.
@@ -169,10 +172,11 @@ impl Index {
 			pb.finish_and_clear();
 			(
 				fit.theta.clone(),
-				BuildReport { iterations: fit.iterations, grad_norm: fit.grad_norm },
+				BuildReport { iterations: fit.iterations, grad_norm: fit.grad_norm, cg: None },
 			)
 		};
-		let (u, vectors) = vectors(ds, opts, classes, &theta)?;
+		let (u, vectors, cg) = vectors(ds, opts, classes, &theta)?;
+		let report = BuildReport { cg, ..report };
 		let index = Index {
 			family: opts.family,
 			method: opts.method,
@@ -227,12 +231,13 @@ fn check_projection(opts: &BuildOptions) -> Result<(), BuildError> {
 }
 
 /// Recomputes the per-example vectors of `index` from its training data `ds`, at the
-/// index's θ* (same method and projection), within `max_memory` bytes.
+/// index's θ* (same method and projection), within `max_memory` bytes; with the CG solves'
+/// counts for a `cg` index.
 pub fn example_vectors(
 	index: &Index,
 	ds: &Dataset,
 	max_memory: u64,
-) -> Result<Examples, BuildError> {
+) -> Result<(Examples, Option<CgStats>), BuildError> {
 	let opts = BuildOptions {
 		family: index.family,
 		l2: index.l2,
@@ -245,9 +250,12 @@ pub fn example_vectors(
 	};
 	check_projection(&opts)?;
 	check_memory(ds, &opts, index.classes, false)?;
-	let (_, v) = vectors(ds, &opts, index.classes, &index.theta)?;
-	Ok(Examples { contribution: ds.contribution.clone(), vectors: v.unwrap_or_default() })
+	let (_, v, cg) = vectors(ds, &opts, index.classes, &index.theta)?;
+	Ok((Examples { contribution: ds.contribution.clone(), vectors: v.unwrap_or_default() }, cg))
 }
+
+/// The vectors of an index and, for CG, what its solves did.
+type Vectors = (Vec<f32>, Option<Vec<f32>>, Option<CgStats>);
 
 /// `u` (row-major `G × k`) and, with `opts.per_example`, the per-example vectors.
 fn vectors(
@@ -255,7 +263,7 @@ fn vectors(
 	opts: &BuildOptions,
 	classes: u32,
 	theta: &[f64],
-) -> Result<(Vec<f32>, Option<Vec<f32>>), BuildError> {
+) -> Result<Vectors, BuildError> {
 	let n = ds.n();
 	let d = ds.d();
 	let show = opts.progress;
@@ -302,5 +310,5 @@ fn vectors(
 	}
 	pb.finish_and_clear();
 	let u: Vec<f32> = solver.apply(&sums).iter().map(|x| (x / n as f64) as f32).collect();
-	Ok((u, if opts.per_example { Some(vectors) } else { None }))
+	Ok((u, if opts.per_example { Some(vectors) } else { None }, solver.cg_stats()))
 }

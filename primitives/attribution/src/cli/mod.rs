@@ -301,10 +301,48 @@ fn train(a: TrainArgs) -> Result<String, Error> {
 		tol: 1e-10,
 		max_memory: a.max_memory.unwrap_or(DEFAULT_MAX_MEMORY),
 	};
-	let (index, _) = Index::build(&ds, &opts)?;
+	let (index, report) = Index::build(&ds, &opts)?;
+	if method == Method::Cg {
+		if let Some(note) = cg_note(family, &ds, a.per_example) {
+			eprintln!("{note}");
+		}
+	}
+	if let Some(w) = report.cg.as_ref().and_then(cg_warning) {
+		eprintln!("{w}");
+	}
 	let bytes = index.encode();
 	std::fs::write(&a.out, &bytes).map_err(|e| Error::Io(a.out.clone(), e))?;
 	Ok(format!("{}\n", hex(&Index::hash(&bytes))))
+}
+
+/// A note when `--method cg` is the wrong choice: a built-in family (training forms the
+/// `p × p` Hessian anyway, so exact costs one more factorisation, not `G (+ N)` solves), or
+/// more solves than `p`.
+pub fn cg_note(family: Family, ds: &Dataset, per_example: bool) -> Option<String> {
+	let solves = ds.contributors.len() + if per_example { ds.n() } else { 0 };
+	let what = if per_example { "contribution and per example" } else { "contribution" };
+	let p = family.grad_dim(ds.d(), 1).unwrap_or(0);
+	if family != Family::External {
+		Some(format!("note: --method cg trains with the full Hessian like exact, then runs one solve per {what} ({solves} here): --method exact gives the same scores faster"))
+	} else if solves > p {
+		Some(format!("note: --method cg runs one solve per {what} ({solves} here, more than p = {p}): --method exact (one p×p factorisation) is cheaper"))
+	} else {
+		None
+	}
+}
+
+/// The warning for CG solves that stopped at the iteration cap, if any.
+pub fn cg_warning(st: &crate::influence::CgStats) -> Option<String> {
+	(st.unconverged > 0).then(|| {
+		format!(
+			"warning: conjugate gradient did not converge in {} of {} solves (stopped after {} iterations; largest relative residual ‖b − Hx‖/‖b‖ = {:.3e}, tolerance {:e}); the index holds these approximate solutions",
+			st.unconverged,
+			st.solves,
+			st.max_iterations,
+			st.worst_residual,
+			crate::influence::CG_TOL,
+		)
+	})
 }
 
 /// Reads and decodes an index file.

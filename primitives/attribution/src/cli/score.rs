@@ -121,7 +121,10 @@ fn recompute_examples(index: &mut Index, data: &[PathBuf], max_memory: u64) -> R
 			"--data does not match the index (different rows, columns or contributors)".into(),
 		));
 	}
-	let ex = crate::build::example_vectors(index, &ds, max_memory)?;
+	let (ex, cg) = crate::build::example_vectors(index, &ds, max_memory)?;
+	if let Some(w) = cg.as_ref().and_then(super::cg_warning) {
+		eprintln!("{w}");
+	}
 	index.examples = Some(ex);
 	Ok(())
 }
