@@ -38,8 +38,6 @@ pub mod cli;
 #[cfg(feature = "std")]
 pub mod data;
 #[cfg(feature = "std")]
-pub mod eval;
-#[cfg(feature = "std")]
 pub mod fixture;
 #[cfg(feature = "std")]
 pub mod influence;

@@ -2,6 +2,7 @@
 
 mod cli_support;
 mod common;
+mod eval_support;
 use cli_support::*;
 use common::*;
 
@@ -110,7 +111,7 @@ fn train_score_inspect() {
 #[test]
 fn external_npy() {
 	let d = Dir::new("npy");
-	let s = tributary_attribution::eval::synthetic(
+	let s = eval_support::synthetic(
 		tributary_attribution::Family::Logistic,
 		1,
 		50,
