@@ -12,7 +12,7 @@ use crate::{
 	index::{Examples, Index, Method},
 	influence::{CgStats, Curvature, Solver, SolverError},
 	memory::{self, Shape, TooLarge},
-	train::{Problem, TrainError},
+	train::{Problem, TrainError, NEWTON_TOL},
 };
 use core::fmt;
 use std::io::IsTerminal;
@@ -32,7 +32,8 @@ pub struct BuildOptions {
 	pub per_example: bool,
 	/// Show a progress bar on stderr (also shown whenever stderr is a terminal).
 	pub progress: bool,
-	/// Training tolerance on `‖∇F‖`.
+	/// Newton's target on `‖∇F‖₂` (default [`NEWTON_TOL`] = `1e-10`; a fit stalled by
+	/// rounding above it is accepted below `1e-6`, see [`crate::train`]).
 	pub tol: f64,
 	/// Bound on the build's memory in bytes, checked from the data's shape before anything
 	/// large is allocated ([`crate::memory`]; default [`memory::DEFAULT_MAX_MEMORY`]).
@@ -48,7 +49,7 @@ impl Default for BuildOptions {
 			projection: (0, 512),
 			per_example: false,
 			progress: false,
-			tol: 1e-10,
+			tol: NEWTON_TOL,
 			max_memory: memory::DEFAULT_MAX_MEMORY,
 		}
 	}
@@ -245,7 +246,7 @@ pub fn example_vectors(
 		projection: index.projection.unwrap_or((0, 0)),
 		per_example: true,
 		progress: false,
-		tol: 1e-10,
+		tol: NEWTON_TOL,
 		max_memory,
 	};
 	check_projection(&opts)?;

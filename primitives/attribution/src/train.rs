@@ -4,8 +4,12 @@
 //! F(θ) = (1/n) Σ_i ℓ(i; θ) + (l2/2)·‖θ‖²          (intercepts regularised too)
 //! ```
 //!
-//! `F` is strictly convex for `l2 > 0`, so Newton converges to the unique θ*; we stop when
-//! `‖∇F(θ)‖₂ < tol` (default `1e-10`). Gradient, Hessian and Hessian-vector products are
+//! `F` is strictly convex for `l2 > 0`, so Newton converges to the unique θ*. It iterates
+//! until `‖∇F(θ)‖₂ < tol` ([`NEWTON_TOL`] = `1e-10`, what the command line and
+//! `BuildOptions::default()` use), at most [`MAX_NEWTON_ITERATIONS`] times. When the line
+//! search can make no more progress above `tol` (F is flat to rounding there), the fit is
+//! accepted if `‖∇F‖₂ < ACCEPT_TOL` (`1e-6`; the reached norm is in `Fit::grad_norm`) and
+//! fails with [`TrainError::NotConverged`] otherwise. Gradient, Hessian and Hessian-vector products are
 //! evaluated over fixed row chunks in parallel and reduced in chunk order, so θ* is the
 //! same bit for bit for any number of threads.
 //!
@@ -19,6 +23,15 @@ use crate::{
 };
 use core::fmt;
 use rayon::prelude::*;
+
+/// Newton's target: `‖∇F(θ)‖₂ < 1e-10`.
+pub const NEWTON_TOL: f64 = 1e-10;
+
+/// The largest `‖∇F‖₂` accepted when Newton stalls above its target (rounding): `1e-6`.
+pub const ACCEPT_TOL: f64 = 1e-6;
+
+/// Newton iterations at most.
+pub const MAX_NEWTON_ITERATIONS: usize = 100;
 
 /// A training problem: features `x` (row-major `n × d`), labels `y`, objective settings.
 #[derive(Clone, Copy, Debug)]
@@ -288,7 +301,8 @@ impl<'a> Problem<'a> {
 		g
 	}
 
-	/// Trains to `‖∇F‖ < tol` by Newton's method, from `init` (or zero).
+	/// Trains to `‖∇F‖ < tol` by Newton's method, from `init` (or zero); a fit that stalls
+	/// above `tol` is accepted below `max(tol, ACCEPT_TOL)` (module docs).
 	pub fn fit(&self, init: Option<&[f64]>, tol: f64) -> Result<Fit, TrainError> {
 		self.validate()?;
 		let p = self.p();
@@ -297,7 +311,7 @@ impl<'a> Problem<'a> {
 		let mut g = self.gradient(&theta);
 		let mut gn = linalg::norm(&g);
 		let mut it = 0;
-		while gn >= tol && it < 100 {
+		while gn >= tol && it < MAX_NEWTON_ITERATIONS {
 			it += 1;
 			let mut h = self.hessian(&theta);
 			linalg::cholesky(&mut h, p).map_err(|_| TrainError::NotPositiveDefinite)?;
@@ -326,7 +340,7 @@ impl<'a> Problem<'a> {
 				break;
 			}
 		}
-		if gn.is_nan() || gn >= tol.max(1e-6) {
+		if gn.is_nan() || gn >= tol.max(ACCEPT_TOL) {
 			return Err(TrainError::NotConverged { grad_norm: gn });
 		}
 		Ok(Fit { theta, iterations: it, grad_norm: gn })

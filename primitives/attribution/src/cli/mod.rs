@@ -298,10 +298,19 @@ fn train(a: TrainArgs) -> Result<String, Error> {
 		projection: (a.seed, a.project.unwrap_or(512)),
 		per_example: a.per_example,
 		progress: a.progress,
-		tol: 1e-10,
+		tol: crate::train::NEWTON_TOL,
 		max_memory: a.max_memory.unwrap_or(DEFAULT_MAX_MEMORY),
 	};
 	let (index, report) = Index::build(&ds, &opts)?;
+	if report.grad_norm >= opts.tol {
+		eprintln!(
+			"note: Newton stopped at ‖∇F‖₂ = {:.3e} after {} iterations, above its {:e} target (rounding); accepted below {:e}",
+			report.grad_norm,
+			report.iterations,
+			opts.tol,
+			crate::train::ACCEPT_TOL
+		);
+	}
 	if method == Method::Cg {
 		if let Some(note) = cg_note(family, &ds, a.per_example) {
 			eprintln!("{note}");
