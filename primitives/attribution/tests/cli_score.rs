@@ -136,3 +136,24 @@ fn a_closed_stdout_ends_quietly() {
 	assert_eq!(out.status.code(), Some(0), "{err}");
 	assert!(err.is_empty(), "{err}");
 }
+
+/// Recomputing per-example vectors from `--data` obeys `--max-memory` like `train`.
+#[test]
+fn recomputed_examples_obey_the_memory_bound() {
+	let d = Dir::new("recompute");
+	let data = d.file("wine.csv", WINE.as_bytes());
+	let q = d.file("q.csv", &wine_query());
+	let idx = d.path("m.idx");
+	let (code, _, err) = run(&["train", "--data", &data, "--family", "softmax", "--out", &idx]);
+	assert_eq!(code, 0, "{err}");
+	let score = |mem: &str| {
+		run(&["score", "--index", &idx, "--query", &q, "--per-example", "--data", &data, "--max-memory", mem])
+	};
+	let (code, out, err) = score("1KiB");
+	assert_eq!(code, 1, "{err}");
+	assert!(out.is_empty() && err.contains("above the limit of 1.0 KiB"), "{err}");
+	let (code, out, err) = score("64MiB");
+	assert_eq!(code, 0, "{err}");
+	let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+	assert_eq!(v["examples"].as_array().unwrap().len(), WINE.lines().count() - 1);
+}
