@@ -268,12 +268,12 @@ impl<'a> Problem<'a> {
 				let x = self.row(i);
 				self.curvature(theta, x, &mut lam);
 				family::logits(v, x, &mut zv);
-				for a in 0..q {
+				for (a, wa) in w.iter_mut().enumerate() {
 					let mut s = 0.0;
-					for b in 0..q {
-						s += lambda(&lam, a, b) * zv[b];
+					for (b, zb) in zv.iter().enumerate() {
+						s += lambda(&lam, a, b) * zb;
 					}
-					w[a] = s;
+					*wa = s;
 				}
 				for a in 0..q {
 					let ga = &mut acc[a * (d + 1)..(a + 1) * (d + 1)];
