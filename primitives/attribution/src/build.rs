@@ -148,6 +148,10 @@ impl Index {
 	/// Cost (exact): Newton iterations × (`n·p²` Hessian + `p³/3` Cholesky), then `p³`
 	/// for `H⁻¹` and `(G + N_stored)·p²` for the vectors. Projected: one `n·p²` Hessian,
 	/// `k·p²` for `PHPᵀ`. CG: per contribution, iterations × `n·p`.
+	///
+	/// Memory: estimated from the data's shape and checked against `opts.max_memory`
+	/// before anything large is allocated ([`crate::memory`]); above it,
+	/// [`BuildError::TooLarge`].
 	pub fn build(ds: &Dataset, opts: &BuildOptions) -> Result<(Index, BuildReport), BuildError> {
 		let n = ds.n();
 		if n == 0 {

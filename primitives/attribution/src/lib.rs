@@ -16,8 +16,9 @@
 //!   fixed summation order, `libm` for `exp`/`log`, no fused multiply-add.
 //! * `std` feature: training ([`train`]), influence with exact / CG / projected Hessian
 //!   treatments and the grad-dot baseline ([`influence`]), multi-threaded index building
-//!   ([`build`]), CSV/`.npy` input ([`data`]), text attribution by suffix-array span
-//!   matching ([`span`]) and the command line ([`cli`]).
+//!   ([`build`]) within a memory bound checked before allocating ([`memory`]), CSV/`.npy`
+//!   input ([`data`]), text attribution by suffix-array span matching ([`span`]) and the
+//!   command line ([`cli`]).
 #![cfg_attr(not(feature = "std"), no_std)]
 
 extern crate alloc;

@@ -176,7 +176,7 @@ impl Shape {
 				format!("softmax with {} classes and {} features", self.classes, self.d)
 			}
 			Family::External => format!("external gradients with {} columns", self.d),
-			f => format!("{f} with {} features", self.d),
+			f => format!("{f} with {} feature{}", self.d, if self.d == 1 { "" } else { "s" }),
 		}
 	}
 

@@ -48,7 +48,7 @@
 //!
 //! A query file with several rows is scored row by row, each exactly as a one-row file
 //! ([`rows`]): one JSON object per line, or text blocks separated by an empty line
-//! ([`score`]). A bad row fails the run before anything is written, naming the row.
+//! (`cli/score.rs`). A bad row fails the run before anything is written, naming the row.
 //!
 //! Output goes to stdout as it is produced; a closed stdout (`... | head -1`) ends the run
 //! quietly with success ([`run`]).
