@@ -122,7 +122,7 @@ fn recompute_examples(index: &mut Index, data: &[PathBuf], max_memory: u64) -> R
 		));
 	}
 	let (ex, cg) = crate::build::example_vectors(index, &ds, max_memory)?;
-	if let Some(w) = cg.as_ref().and_then(super::cg_warning) {
+	if let Some(w) = cg.as_ref().and_then(super::train::cg_warning) {
 		eprintln!("{w}");
 	}
 	index.examples = Some(ex);
