@@ -5,11 +5,12 @@
 //! agreement of exact/CG with an independent exact computation; the linear datamodeling
 //! score over 100 random halves; and mislabeled-example detection AUC.
 
+#[path = "../tests/eval_support/mod.rs"]
+mod eval;
+
+use eval::{mean_pearson, Setup};
 use std::time::Instant;
-use tributary_attribution::{
-	eval::{self, mean_pearson, Setup},
-	Family, Method,
-};
+use tributary_attribution::{Family, Method};
 
 fn report(name: &str, s: &Setup, lds: bool, independent: bool, with_cg: bool) {
 	let t0 = Instant::now();

@@ -10,9 +10,9 @@ use crate::{
 	data::Dataset,
 	family::Family,
 	index::{Examples, Index, Method},
-	influence::{Curvature, Solver, SolverError},
-	linalg::CHUNK,
-	train::{Problem, TrainError},
+	influence::{CgStats, Curvature, Solver, SolverError},
+	memory::{self, Shape, TooLarge},
+	train::{Problem, TrainError, NEWTON_TOL},
 };
 use core::fmt;
 use std::io::IsTerminal;
@@ -32,8 +32,12 @@ pub struct BuildOptions {
 	pub per_example: bool,
 	/// Show a progress bar on stderr (also shown whenever stderr is a terminal).
 	pub progress: bool,
-	/// Training tolerance on `‖∇F‖`.
+	/// Newton's target on `‖∇F‖₂` (default [`NEWTON_TOL`] = `1e-10`; a fit stalled by
+	/// rounding above it is accepted below `1e-6`, see [`crate::train`]).
 	pub tol: f64,
+	/// Bound on the build's memory in bytes, checked from the data's shape before anything
+	/// large is allocated ([`crate::memory`]; default [`memory::DEFAULT_MAX_MEMORY`]).
+	pub max_memory: u64,
 }
 
 impl Default for BuildOptions {
@@ -45,7 +49,8 @@ impl Default for BuildOptions {
 			projection: (0, 512),
 			per_example: false,
 			progress: false,
-			tol: 1e-10,
+			tol: NEWTON_TOL,
+			max_memory: memory::DEFAULT_MAX_MEMORY,
 		}
 	}
 }
@@ -57,6 +62,9 @@ pub struct BuildReport {
 	pub iterations: usize,
 	/// Final gradient norm.
 	pub grad_norm: f64,
+	/// The CG solves (method `cg` only): count, and those that stopped at the iteration
+	/// cap with their worst residual.
+	pub cg: Option<CgStats>,
 }
 
 /// Build failure.
@@ -68,6 +76,8 @@ pub enum BuildError {
 	Solver,
 	/// Invalid options or data.
 	Invalid(String),
+	/// The build would need more memory than [`BuildOptions::max_memory`].
+	TooLarge(TooLarge),
 }
 
 impl fmt::Display for BuildError {
@@ -76,6 +86,7 @@ impl fmt::Display for BuildError {
 			BuildError::Train(e) => write!(f, "{e}"),
 			BuildError::Solver => write!(f, "Hessian is not positive definite"),
 			BuildError::Invalid(s) => f.write_str(s),
+			BuildError::TooLarge(e) => write!(f, "{e}"),
 		}
 	}
 }
@@ -85,6 +96,11 @@ impl std::error::Error for BuildError {}
 impl From<TrainError> for BuildError {
 	fn from(e: TrainError) -> Self {
 		BuildError::Train(e)
+	}
+}
+impl From<TooLarge> for BuildError {
+	fn from(e: TooLarge) -> Self {
+		BuildError::TooLarge(e)
 	}
 }
 impl From<SolverError> for BuildError {
@@ -132,6 +148,10 @@ impl Index {
 	/// Cost (exact): Newton iterations × (`n·p²` Hessian + `p³/3` Cholesky), then `p³`
 	/// for `H⁻¹` and `(G + N_stored)·p²` for the vectors. Projected: one `n·p²` Hessian,
 	/// `k·p²` for `PHPᵀ`. CG: per contribution, iterations × `n·p`.
+	///
+	/// Memory: estimated from the data's shape and checked against `opts.max_memory`
+	/// before anything large is allocated ([`crate::memory`]); above it,
+	/// [`BuildError::TooLarge`].
 	pub fn build(ds: &Dataset, opts: &BuildOptions) -> Result<(Index, BuildReport), BuildError> {
 		let n = ds.n();
 		if n == 0 {
@@ -141,6 +161,8 @@ impl Index {
 			return Err(BuildError::Invalid("training data needs a `label` column".into()));
 		}
 		let classes = classes_of(opts.family, &ds.y)?;
+		check_projection(opts)?;
+		check_memory(ds, opts, classes, true)?;
 		let d = ds.d();
 		let problem = Problem { family: opts.family, classes, d, x: &ds.x, y: &ds.y, l2: opts.l2 };
 		let show = opts.progress;
@@ -155,10 +177,11 @@ impl Index {
 			pb.finish_and_clear();
 			(
 				fit.theta.clone(),
-				BuildReport { iterations: fit.iterations, grad_norm: fit.grad_norm },
+				BuildReport { iterations: fit.iterations, grad_norm: fit.grad_norm, cg: None },
 			)
 		};
-		let (u, vectors) = vectors(ds, opts, classes, &theta)?;
+		let (u, vectors, cg) = vectors(ds, opts, classes, &theta)?;
+		let report = BuildReport { cg, ..report };
 		let index = Index {
 			family: opts.family,
 			method: opts.method,
@@ -177,9 +200,49 @@ impl Index {
 	}
 }
 
+/// The build's memory estimate for `ds` against `opts.max_memory` ([`crate::memory`]);
+/// `train`: whether θ is trained too.
+pub fn check_memory(
+	ds: &Dataset,
+	opts: &BuildOptions,
+	classes: u32,
+	train: bool,
+) -> Result<memory::Estimate, BuildError> {
+	let shape = Shape {
+		family: opts.family,
+		method: opts.method,
+		n: ds.n() as u64,
+		d: ds.d() as u64,
+		classes: classes as u64,
+		contributions: ds.contributors.len() as u64,
+		k: opts.projection.1 as u64,
+		per_example: opts.per_example,
+		train,
+		threads: rayon::current_num_threads() as u64,
+	};
+	Ok(shape.check(opts.max_memory)?)
+}
+
+/// Rejects a projection dimension outside `1..=MAX_PROJECTION` (projected method).
+fn check_projection(opts: &BuildOptions) -> Result<(), BuildError> {
+	let k = opts.projection.1;
+	if opts.method == Method::Projected && (k == 0 || k as usize > crate::index::MAX_PROJECTION) {
+		return Err(BuildError::Invalid(format!(
+			"--project must be between 1 and {}",
+			crate::index::MAX_PROJECTION
+		)));
+	}
+	Ok(())
+}
+
 /// Recomputes the per-example vectors of `index` from its training data `ds`, at the
-/// index's θ* (same method and projection).
-pub fn example_vectors(index: &Index, ds: &Dataset) -> Result<Examples, BuildError> {
+/// index's θ* (same method and projection), within `max_memory` bytes; with the CG solves'
+/// counts for a `cg` index.
+pub fn example_vectors(
+	index: &Index,
+	ds: &Dataset,
+	max_memory: u64,
+) -> Result<(Examples, Option<CgStats>), BuildError> {
 	let opts = BuildOptions {
 		family: index.family,
 		l2: index.l2,
@@ -187,11 +250,17 @@ pub fn example_vectors(index: &Index, ds: &Dataset) -> Result<Examples, BuildErr
 		projection: index.projection.unwrap_or((0, 0)),
 		per_example: true,
 		progress: false,
-		tol: 1e-10,
+		tol: NEWTON_TOL,
+		max_memory,
 	};
-	let (_, v) = vectors(ds, &opts, index.classes, &index.theta)?;
-	Ok(Examples { contribution: ds.contribution.clone(), vectors: v.unwrap_or_default() })
+	check_projection(&opts)?;
+	check_memory(ds, &opts, index.classes, false)?;
+	let (_, v, cg) = vectors(ds, &opts, index.classes, &index.theta)?;
+	Ok((Examples { contribution: ds.contribution.clone(), vectors: v.unwrap_or_default() }, cg))
 }
+
+/// The vectors of an index and, for CG, what its solves did.
+type Vectors = (Vec<f32>, Option<Vec<f32>>, Option<CgStats>);
 
 /// `u` (row-major `G × k`) and, with `opts.per_example`, the per-example vectors.
 fn vectors(
@@ -199,7 +268,7 @@ fn vectors(
 	opts: &BuildOptions,
 	classes: u32,
 	theta: &[f64],
-) -> Result<(Vec<f32>, Option<Vec<f32>>), BuildError> {
+) -> Result<Vectors, BuildError> {
 	let n = ds.n();
 	let d = ds.d();
 	let show = opts.progress;
@@ -211,12 +280,6 @@ fn vectors(
 		Curvature::Model { problem, theta }
 	};
 	let (seed, k) = opts.projection;
-	if opts.method == Method::Projected && (k == 0 || k as usize > crate::index::MAX_PROJECTION) {
-		return Err(BuildError::Invalid(format!(
-			"--project must be between 1 and {}",
-			crate::index::MAX_PROJECTION
-		)));
-	}
 	let pb = progress_bar(show, 1, "hessian");
 	let solver = Solver::new(opts.method, curvature, (seed, k as usize))?;
 	pb.finish_and_clear();
@@ -226,7 +289,8 @@ fn vectors(
 	let mut vectors: Vec<f32> =
 		if opts.per_example { Vec::with_capacity(n * dim) } else { Vec::new() };
 	let pb = progress_bar(show, n as u64, "examples");
-	let wave = CHUNK * 16;
+	// A multiple of the solver's 256-row block: the vectors do not depend on it.
+	let wave = memory::gradient_rows(p, dim);
 	let mut r0 = 0;
 	while r0 < n {
 		let r1 = (r0 + wave).min(n);
@@ -251,5 +315,5 @@ fn vectors(
 	}
 	pb.finish_and_clear();
 	let u: Vec<f32> = solver.apply(&sums).iter().map(|x| (x / n as f64) as f32).collect();
-	Ok((u, if opts.per_example { Some(vectors) } else { None }))
+	Ok((u, if opts.per_example { Some(vectors) } else { None }, solver.cg_stats()))
 }

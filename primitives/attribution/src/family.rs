@@ -261,8 +261,13 @@ pub fn gradient(family: Family, theta: &[f64], x: &[f64], y: f64, classes: u32, 
 ///
 /// With a label (or for classifiers, the model's own predicted label when none is given),
 /// `f` is the query's loss. For `linear` without a label the loss at the predicted value
-/// has zero gradient, so `f = −½ ŷ²` is used instead: `∇f = −ŷ x̃`; a positive score then
-/// means the example pushed the prediction away from zero in its own direction.
+/// has zero gradient, so `f = −½ ŷ²` is used instead, `∇f = −ŷ x̃`: the score is
+/// `I(i, q) = ŷ(q) · δ_i(q)` (to first order), where `δ_i(q)` is how much example `i` raised
+/// the prediction `ŷ(q)`. Positive = `i` moved the prediction away from the label origin
+/// `0`, in the direction of its sign; the origin is part of the definition, so train a
+/// linear model for unlabelled queries on labels whose `0` is the baseline (e.g. centred
+/// labels), or give the query a `label` (an origin-free loss). Kept as is because the
+/// chain compares these bits (`ENGINE_VERSION` 1).
 pub fn query_gradient(
 	family: Family,
 	theta: &[f64],

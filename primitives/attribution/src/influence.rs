@@ -24,6 +24,7 @@
 
 use crate::{index::Method, linalg, projection, train::Problem};
 use rayon::prelude::*;
+use std::sync::Mutex;
 
 /// Where the Hessian comes from.
 #[derive(Clone, Copy, Debug)]
@@ -104,8 +105,9 @@ impl<'a> Curvature<'a> {
 pub enum Solver<'a> {
 	/// `H⁻¹` explicitly (from the Cholesky factor).
 	Exact { hinv: Vec<f64>, p: usize },
-	/// Conjugate gradient on Hessian-vector products.
-	Cg { curvature: Curvature<'a>, tol: f64 },
+	/// Conjugate gradient on Hessian-vector products, to `‖r‖ ≤ tol·‖b‖`; `stats` counts
+	/// the solves and those that stopped at the iteration cap.
+	Cg { curvature: Curvature<'a>, tol: f64, stats: Mutex<CgStats> },
 	/// Projection `P` (`k × p`) and `H̃⁻¹` (`k × k`).
 	Projected { seed: u64, k: usize, p: usize, pm: Vec<f64>, hinv: Vec<f64> },
 	/// Identity.
@@ -138,7 +140,7 @@ impl<'a> Solver<'a> {
 				linalg::cholesky(&mut h, p).map_err(|_| SolverError)?;
 				Solver::Exact { hinv: linalg::cholesky_inverse(&h, p), p }
 			}
-			Method::Cg => Solver::Cg { curvature, tol: 1e-12 },
+			Method::Cg => Solver::Cg { curvature, tol: CG_TOL, stats: Mutex::default() },
 			Method::Projected => {
 				let (seed, k) = projection;
 				let h = curvature.hessian();
@@ -176,6 +178,14 @@ impl<'a> Solver<'a> {
 		}
 	}
 
+	/// What the CG solves so far did (`None` for the other methods).
+	pub fn cg_stats(&self) -> Option<CgStats> {
+		match self {
+			Solver::Cg { stats, .. } => stats.lock().ok().map(|s| *s),
+			_ => None,
+		}
+	}
+
 	/// `φ(q)` from the query gradient (projects with the no_std routine the index uses).
 	pub fn query_map(&self, g: &[f64]) -> Vec<f64> {
 		match self {
@@ -201,11 +211,16 @@ impl<'a> Solver<'a> {
 				});
 				out
 			}
-			Solver::Cg { curvature, tol } => {
+			Solver::Cg { curvature, tol, stats } => {
 				let p = curvature.p();
-				let rows: Vec<Vec<f64>> =
+				let rows: Vec<CgSolve> =
 					g.par_chunks(p.max(1)).map(|b| cg_solve(curvature, b, *tol)).collect();
-				rows.concat()
+				if let Ok(mut st) = stats.lock() {
+					for r in &rows {
+						st.add(r);
+					}
+				}
+				rows.into_iter().flat_map(|r| r.x).collect()
 			}
 			Solver::Projected { k, p, pm, hinv, .. } => {
 				let rows = g.len() / p.max(&1);
@@ -224,19 +239,65 @@ impl<'a> Solver<'a> {
 	}
 }
 
+/// CG's relative tolerance `‖r‖ ≤ CG_TOL·‖b‖`.
+pub const CG_TOL: f64 = 1e-12;
+
+/// One CG solve: the solution, its iterations, whether it met the tolerance, and (when it
+/// did not) its true relative residual `‖b − Hx‖ / ‖b‖`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CgSolve {
+	/// The solution `x ≈ H⁻¹ b`.
+	pub x: Vec<f64>,
+	/// Iterations run.
+	pub iterations: usize,
+	/// Whether `‖r‖ ≤ tol·‖b‖` was reached before the `2p + 10` cap.
+	pub converged: bool,
+	/// `‖b − Hx‖ / ‖b‖` of an unconverged solve (0 when converged; one extra `Hv`).
+	pub residual: f64,
+}
+
+/// Counts over the CG solves of a build.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct CgStats {
+	/// Solves run.
+	pub solves: usize,
+	/// Solves that stopped at the `2p + 10` iteration cap above the tolerance.
+	pub unconverged: usize,
+	/// Largest true relative residual `‖b − Hx‖ / ‖b‖` among them.
+	pub worst_residual: f64,
+	/// Most iterations of one solve.
+	pub max_iterations: usize,
+}
+
+impl CgStats {
+	fn add(&mut self, s: &CgSolve) {
+		self.solves += 1;
+		self.max_iterations = self.max_iterations.max(s.iterations);
+		if !s.converged {
+			self.unconverged += 1;
+			self.worst_residual = self.worst_residual.max(s.residual);
+		}
+	}
+}
+
 /// Solves `H x = b` by conjugate gradient (Hestenes & Stiefel 1952) with Hessian-vector
-/// products, to `‖r‖ ≤ tol·‖b‖` or `2p + 10` iterations.
-pub fn cg_solve(curvature: &Curvature<'_>, b: &[f64], tol: f64) -> Vec<f64> {
+/// products, to `‖r‖ ≤ tol·‖b‖` or `2p + 10` iterations; a solve that stops at the cap is
+/// reported (`converged: false`, with its true residual), not hidden.
+pub fn cg_solve(curvature: &Curvature<'_>, b: &[f64], tol: f64) -> CgSolve {
 	let p = b.len();
 	let mut x = vec![0.0; p];
 	let mut r = b.to_vec();
 	let mut d = r.clone();
 	let mut rr = linalg::dot(&r, &r);
 	let stop = tol * tol * rr;
+	let mut converged = false;
+	let mut iterations = 0;
 	for _ in 0..2 * p + 10 {
 		if rr <= stop || rr == 0.0 {
+			converged = true;
 			break;
 		}
+		iterations += 1;
 		let hd = curvature.hvp(&d);
 		let alpha = rr / linalg::dot(&d, &hd);
 		for j in 0..p {
@@ -250,7 +311,15 @@ pub fn cg_solve(curvature: &Curvature<'_>, b: &[f64], tol: f64) -> Vec<f64> {
 		}
 		rr = rr2;
 	}
-	x
+	converged |= rr <= stop || rr == 0.0;
+	let residual = if converged {
+		0.0
+	} else {
+		let hx = curvature.hvp(&x);
+		let res: Vec<f64> = b.iter().zip(&hx).map(|(bi, hi)| bi - hi).collect();
+		linalg::norm(&res) / linalg::norm(b)
+	};
+	CgSolve { x, iterations, converged, residual }
 }
 
 /// Per-example influence of every training example on each query:

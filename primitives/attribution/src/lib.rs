@@ -16,8 +16,9 @@
 //!   fixed summation order, `libm` for `exp`/`log`, no fused multiply-add.
 //! * `std` feature: training ([`train`]), influence with exact / CG / projected Hessian
 //!   treatments and the grad-dot baseline ([`influence`]), multi-threaded index building
-//!   ([`build`]), CSV/`.npy` input ([`data`]), text attribution by suffix-array span
-//!   matching ([`span`]) and the command line ([`cli`]).
+//!   ([`build`]) within a memory bound checked before allocating ([`memory`]), CSV/`.npy`
+//!   input ([`data`]), text attribution by suffix-array span matching ([`span`]) and the
+//!   command line ([`cli`]).
 #![cfg_attr(not(feature = "std"), no_std)]
 
 extern crate alloc;
@@ -38,13 +39,13 @@ pub mod cli;
 #[cfg(feature = "std")]
 pub mod data;
 #[cfg(feature = "std")]
-pub mod eval;
-#[cfg(feature = "std")]
 pub mod fixture;
 #[cfg(feature = "std")]
 pub mod influence;
 #[cfg(feature = "std")]
 pub mod linalg;
+#[cfg(feature = "std")]
+pub mod memory;
 #[cfg(feature = "std")]
 pub mod span;
 #[cfg(feature = "std")]

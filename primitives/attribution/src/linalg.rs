@@ -254,14 +254,26 @@ pub const CHUNK: usize = 1024;
 
 /// Sums `f(range)` over fixed row chunks of `0..n`, in parallel, adding the partial
 /// results in chunk order: the result is the same for any number of threads.
+///
+/// Memory: the sum and [`crate::memory::reduction_wave`] partial results of `len` f64s
+/// (at most 16, fewer for large `len`, at least one per thread).
 pub fn chunked_sum<F>(n: usize, len: usize, f: F) -> Vec<f64>
 where
 	F: Fn(core::ops::Range<usize>) -> Vec<f64> + Sync,
 {
+	let wave = crate::memory::reduction_wave(len, rayon::current_num_threads());
+	chunked_sum_in_waves(n, len, wave, f)
+}
+
+/// [`chunked_sum`] evaluating `wave` chunks at a time. The partial results are added in
+/// chunk order whatever the wave, so the result does not depend on it.
+pub fn chunked_sum_in_waves<F>(n: usize, len: usize, wave: usize, f: F) -> Vec<f64>
+where
+	F: Fn(core::ops::Range<usize>) -> Vec<f64> + Sync,
+{
 	let chunks = n.div_ceil(CHUNK);
+	let wave = wave.max(1);
 	let mut acc = vec![0.0; len];
-	// Bound memory: evaluate at most 16 chunks at a time.
-	let wave = 16;
 	let mut c0 = 0;
 	while c0 < chunks {
 		let c1 = (c0 + wave).min(chunks);

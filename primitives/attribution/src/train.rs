@@ -4,8 +4,12 @@
 //! F(θ) = (1/n) Σ_i ℓ(i; θ) + (l2/2)·‖θ‖²          (intercepts regularised too)
 //! ```
 //!
-//! `F` is strictly convex for `l2 > 0`, so Newton converges to the unique θ*; we stop when
-//! `‖∇F(θ)‖₂ < tol` (default `1e-10`). Gradient, Hessian and Hessian-vector products are
+//! `F` is strictly convex for `l2 > 0`, so Newton converges to the unique θ*. It iterates
+//! until `‖∇F(θ)‖₂ < tol` ([`NEWTON_TOL`] = `1e-10`, what the command line and
+//! `BuildOptions::default()` use), at most [`MAX_NEWTON_ITERATIONS`] times. When the line
+//! search can make no more progress above `tol` (F is flat to rounding there), the fit is
+//! accepted if `‖∇F‖₂ < ACCEPT_TOL` (`1e-6`; the reached norm is in `Fit::grad_norm`) and
+//! fails with [`TrainError::NotConverged`] otherwise. Gradient, Hessian and Hessian-vector products are
 //! evaluated over fixed row chunks in parallel and reduced in chunk order, so θ* is the
 //! same bit for bit for any number of threads.
 //!
@@ -19,6 +23,15 @@ use crate::{
 };
 use core::fmt;
 use rayon::prelude::*;
+
+/// Newton's target: `‖∇F(θ)‖₂ < 1e-10`.
+pub const NEWTON_TOL: f64 = 1e-10;
+
+/// The largest `‖∇F‖₂` accepted when Newton stalls above its target (rounding): `1e-6`.
+pub const ACCEPT_TOL: f64 = 1e-6;
+
+/// Newton iterations at most.
+pub const MAX_NEWTON_ITERATIONS: usize = 100;
 
 /// A training problem: features `x` (row-major `n × d`), labels `y`, objective settings.
 #[derive(Clone, Copy, Debug)]
@@ -162,28 +175,23 @@ impl<'a> Problem<'a> {
 		g
 	}
 
-	/// Per-example curvature `Λ_i` (row-major `q × q`) into `lam`.
-	fn curvature(&self, theta: &[f64], x: &[f64], lam: &mut [f64]) {
-		let q = self.outputs();
+	/// Per-example curvature into `out` (length = outputs): `Λ_i` itself for a single-output
+	/// family, the probabilities `π` for softmax, whose `Λ_i = diag(π) − ππᵀ` is formed
+	/// entry by entry by [`lambda`] (never as a `q × q` matrix per row).
+	fn curvature(&self, theta: &[f64], x: &[f64], out: &mut [f64]) {
 		match self.family {
-			Family::Linear => lam[0] = 1.0,
+			Family::Linear => out[0] = 1.0,
 			Family::Logistic => {
 				let mut z = [0.0];
 				family::logits(theta, x, &mut z);
 				let s = family::sigmoid(z[0]);
-				lam[0] = s * (1.0 - s);
+				out[0] = s * (1.0 - s);
 			}
 			Family::Softmax => {
-				let mut z = vec![0.0; q];
-				family::logits(theta, x, &mut z);
-				family::softmax_in_place(&mut z);
-				for a in 0..q {
-					for b in 0..q {
-						lam[a * q + b] = if a == b { z[a] } else { 0.0 } - z[a] * z[b];
-					}
-				}
+				family::logits(theta, x, out);
+				family::softmax_in_place(out);
 			}
-			Family::External => lam[0] = 0.0,
+			Family::External => out[0] = 0.0,
 		}
 	}
 
@@ -194,12 +202,12 @@ impl<'a> Problem<'a> {
 		let mut h = chunked_sum(n, p * p, |r| {
 			let rows = r.len();
 			let mut xa = vec![0.0; rows * d1];
-			let mut lam = vec![0.0; rows * q * q];
+			let mut lam = vec![0.0; rows * q];
 			for (t, i) in r.clone().enumerate() {
 				let x = self.row(i);
 				xa[t * d1..t * d1 + self.d].copy_from_slice(x);
 				xa[t * d1 + self.d] = 1.0;
-				self.curvature(theta, x, &mut lam[t * q * q..(t + 1) * q * q]);
+				self.curvature(theta, x, &mut lam[t * q..(t + 1) * q]);
 			}
 			let mut out = vec![0.0; p * p];
 			if q == 1 {
@@ -218,7 +226,7 @@ impl<'a> Problem<'a> {
 			for a in 0..q {
 				for b in a..q {
 					for t in 0..rows {
-						let w = lam[t * q * q + a * q + b];
+						let w = lambda(&lam[t * q..(t + 1) * q], a, b);
 						for j in 0..d1 {
 							xw[t * d1 + j] = w * xa[t * d1 + j];
 						}
@@ -253,19 +261,19 @@ impl<'a> Problem<'a> {
 		let (p, q, d) = (self.p(), self.outputs(), self.d);
 		let mut out = chunked_sum(n, p, |r| {
 			let mut acc = vec![0.0; p];
-			let mut lam = vec![0.0; q * q];
+			let mut lam = vec![0.0; q];
 			let mut zv = vec![0.0; q];
 			let mut w = vec![0.0; q];
 			for i in r {
 				let x = self.row(i);
 				self.curvature(theta, x, &mut lam);
 				family::logits(v, x, &mut zv);
-				for a in 0..q {
+				for (a, wa) in w.iter_mut().enumerate() {
 					let mut s = 0.0;
-					for b in 0..q {
-						s += lam[a * q + b] * zv[b];
+					for (b, zb) in zv.iter().enumerate() {
+						s += lambda(&lam, a, b) * zb;
 					}
-					w[a] = s;
+					*wa = s;
 				}
 				for a in 0..q {
 					let ga = &mut acc[a * (d + 1)..(a + 1) * (d + 1)];
@@ -293,7 +301,8 @@ impl<'a> Problem<'a> {
 		g
 	}
 
-	/// Trains to `‖∇F‖ < tol` by Newton's method, from `init` (or zero).
+	/// Trains to `‖∇F‖ < tol` by Newton's method, from `init` (or zero); a fit that stalls
+	/// above `tol` is accepted below `max(tol, ACCEPT_TOL)` (module docs).
 	pub fn fit(&self, init: Option<&[f64]>, tol: f64) -> Result<Fit, TrainError> {
 		self.validate()?;
 		let p = self.p();
@@ -302,7 +311,7 @@ impl<'a> Problem<'a> {
 		let mut g = self.gradient(&theta);
 		let mut gn = linalg::norm(&g);
 		let mut it = 0;
-		while gn >= tol && it < 100 {
+		while gn >= tol && it < MAX_NEWTON_ITERATIONS {
 			it += 1;
 			let mut h = self.hessian(&theta);
 			linalg::cholesky(&mut h, p).map_err(|_| TrainError::NotPositiveDefinite)?;
@@ -331,9 +340,19 @@ impl<'a> Problem<'a> {
 				break;
 			}
 		}
-		if gn.is_nan() || gn >= tol.max(1e-6) {
+		if gn.is_nan() || gn >= tol.max(ACCEPT_TOL) {
 			return Err(TrainError::NotConverged { grad_norm: gn });
 		}
 		Ok(Fit { theta, iterations: it, grad_norm: gn })
 	}
+}
+
+/// Entry `(a, b)` of a row's curvature `Λ_i` from [`Problem`]'s per-row `curvature` output
+/// `c`: `c[0]` for a single output, else `[a = b]·π_a − π_a π_b` with `π = c` (softmax).
+#[inline]
+fn lambda(c: &[f64], a: usize, b: usize) -> f64 {
+	if c.len() == 1 {
+		return c[0];
+	}
+	(if a == b { c[a] } else { 0.0 }) - c[a] * c[b]
 }

@@ -1,53 +1,10 @@
 //! The command line, run as a binary: happy paths and every kind of bad input.
 
+mod cli_support;
 mod common;
+mod eval_support;
+use cli_support::*;
 use common::*;
-use std::{path::PathBuf, process::Command};
-
-const BIN: &str = env!("CARGO_BIN_EXE_tributary-attribution");
-
-struct Dir(PathBuf);
-impl Dir {
-	fn new(name: &str) -> Dir {
-		let p = std::env::temp_dir().join(format!("tributary-attr-{name}-{}", std::process::id()));
-		let _ = std::fs::remove_dir_all(&p);
-		std::fs::create_dir_all(&p).unwrap();
-		Dir(p)
-	}
-	fn file(&self, name: &str, content: &[u8]) -> String {
-		let p = self.0.join(name);
-		std::fs::write(&p, content).unwrap();
-		p.display().to_string()
-	}
-	fn path(&self, name: &str) -> String {
-		self.0.join(name).display().to_string()
-	}
-}
-impl Drop for Dir {
-	fn drop(&mut self) {
-		let _ = std::fs::remove_dir_all(&self.0);
-	}
-}
-
-fn run(args: &[&str]) -> (i32, String, String) {
-	let out = Command::new(BIN).args(args).output().unwrap();
-	(
-		out.status.code().unwrap_or(-1),
-		String::from_utf8_lossy(&out.stdout).into_owned(),
-		String::from_utf8_lossy(&out.stderr).into_owned(),
-	)
-}
-
-/// Runs and expects a clean failure whose message contains `needle`.
-fn fails(args: &[&str], needle: &str) {
-	let (code, _, err) = run(args);
-	assert_ne!(code, 0, "{args:?} should fail");
-	assert!(!err.contains("panicked"), "{args:?} panicked: {err}");
-	assert!(
-		err.to_lowercase().contains(&needle.to_lowercase()),
-		"{args:?}: `{err}` lacks `{needle}`"
-	);
-}
 
 #[test]
 fn train_score_inspect() {
@@ -154,7 +111,7 @@ fn train_score_inspect() {
 #[test]
 fn external_npy() {
 	let d = Dir::new("npy");
-	let s = tributary_attribution::eval::synthetic(
+	let s = eval_support::synthetic(
 		tributary_attribution::Family::Logistic,
 		1,
 		50,
@@ -371,7 +328,11 @@ fn bad_inputs_fail_cleanly() {
 			format!("{WINE_HEADER}\n{}\n", WINE_ROW.replacen("13.2", "-inf", 1)).into_bytes(),
 			"infinite",
 		),
-		(format!("{WINE_HEADER}\n{WINE_ROW}\n{WINE_ROW}\n").into_bytes(), "2 data rows"),
+		// Several rows are several queries; a bad one is named by its row and line.
+		(
+			format!("{WINE_HEADER}\n{WINE_ROW}\n{row_short}\n").into_bytes(),
+			"query row 1 (line 3): malformed CSV",
+		),
 		(b"a,b\n1,2\n".to_vec(), "column `a`"),
 	];
 	for (i, (content, needle)) in cases.iter().enumerate() {
@@ -599,4 +560,48 @@ fn span_bad_inputs_fail_cleanly() {
 	assert_eq!(code, 0);
 	let gq = d.file("gq.csv", &wine_query());
 	fails(&["score", "--index", &gidx, "--query", &gq, "--per-span"], "span indexes");
+}
+
+/// The two reported aborts (a softmax label of 99999, a CSV of 20 000 columns) and a small
+/// `--max-memory`: exit 1 with a message naming the problem, never an allocation abort.
+#[test]
+fn oversized_builds_fail_cleanly() {
+	let d = Dir::new("oversized");
+	let idx = d.path("m.idx");
+	let soft = d.file("soft.csv", b"label,a,b,c\n0,1,2,3\n1,2,3,1\n99999,0.5,0.1,0.2\n2,1,1,1\n");
+	let mut wide = String::from("label");
+	for j in 0..20_000 {
+		wide.push_str(&format!(",f{j}"));
+	}
+	wide.push('\n');
+	for i in 0..5 {
+		wide.push_str(&format!("{}", i % 2));
+		for j in 0..20_000 {
+			wide.push_str(&format!(",{}", (i * 7 + j) % 10));
+		}
+		wide.push('\n');
+	}
+	let wide = d.file("wide.csv", wide.as_bytes());
+	let data = d.file("wine.csv", WINE.as_bytes());
+	let cases: [(&[&str], &str); 4] = [
+		(&["--data", &soft, "--family", "softmax"], "softmax with 100000 classes and 3 features"),
+		(&["--data", &wide, "--family", "logistic"], "logistic with 20000 features"),
+		(&["--data", &wide, "--family", "logistic", "--method", "cg"], "above the limit of 4.0 GiB"),
+		(&["--data", &data, "--family", "softmax", "--max-memory", "1KiB"], "above the limit of 1.0 KiB"),
+	];
+	for (args, needle) in cases {
+		let mut all = vec!["train", "--out", &idx];
+		all.extend_from_slice(args);
+		let (code, out, err) = run(&all);
+		assert_eq!(code, 1, "{all:?}: {err}");
+		assert!(out.is_empty() && err.starts_with("error: "), "{all:?}: {err}");
+		assert!(err.contains(needle) && err.contains("memory"), "{all:?}: `{err}` lacks `{needle}`");
+		assert!(!err.contains("memory allocation") && !err.contains("panicked"), "{err}");
+		assert!(!std::path::Path::new(&idx).exists());
+	}
+	let (code, _, err) = run(&["train", "--out", &idx, "--data", &data, "--family", "softmax", "--max-memory", "lots"]);
+	assert_eq!(code, 2, "{err}");
+	assert!(err.contains("not a size"), "{err}");
+	let (code, _, err) = run(&["train", "--out", &idx, "--data", &data, "--family", "softmax", "--max-memory", "64MiB"]);
+	assert_eq!(code, 0, "{err}");
 }

@@ -1,10 +1,10 @@
 //! Index bytes and scores do not depend on the number of threads or on the run.
 
 mod common;
+mod eval_support;
 use common::*;
-use tributary_attribution::{
-	build::BuildOptions, data::Dataset, eval::synthetic, Family, Index, Method,
-};
+use eval_support::synthetic;
+use tributary_attribution::{build::BuildOptions, data::Dataset, Family, Index, Method};
 
 fn in_pool<T: Send>(threads: usize, f: impl FnOnce() -> T + Send) -> T {
 	rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap().install(f)

@@ -3,10 +3,9 @@
 //! example detection. The full table (l2 = 0.01, LDS, synthetic data with p > k) is
 //! `scripts/eval/run.sh`.
 
-use tributary_attribution::{
-	eval::{self, mean_pearson},
-	Family, Method,
-};
+mod eval_support;
+use eval_support::{self as eval, mean_pearson};
+use tributary_attribution::{Family, Method};
 
 fn check(s: eval::Setup, name: &str) {
 	let theta = s.fit();

@@ -87,6 +87,7 @@ fn cli_shares(index: &Path, query: &Path, top: Option<usize>) -> Vec<(String, u3
 		top,
 		format: "json".into(),
 		data: Vec::new(),
+		max_memory: None,
 		per_span: false,
 		min_span: None,
 		max_occurrences: None,

@@ -59,9 +59,14 @@ pub fn open(path: &Path) -> Result<SpanIndex, Error> {
 
 /// `train --family span`.
 pub fn train(a: &TrainArgs) -> Result<String, Error> {
-	if a.project.is_some() || a.method.is_some() || a.per_example || a.contributors.is_some() {
+	if a.project.is_some()
+		|| a.method.is_some()
+		|| a.per_example
+		|| a.contributors.is_some()
+		|| a.max_memory.is_some()
+	{
 		return Err(Error::Usage(
-			"--project, --method, --per-example and --contributors are not for --family span"
+			"--project, --method, --per-example, --contributors and --max-memory are not for --family span"
 				.into(),
 		));
 	}
@@ -107,9 +112,10 @@ fn num(v: f64) -> serde_json::Value {
 
 /// `score` against a span index.
 pub fn score(a: &ScoreArgs) -> Result<String, Error> {
-	if a.per_example || !a.data.is_empty() {
+	if a.per_example || !a.data.is_empty() || a.max_memory.is_some() {
 		return Err(Error::Usage(
-			"--per-example and --data are for gradient indexes (use --per-span)".into(),
+			"--per-example, --data and --max-memory are for gradient indexes (use --per-span)"
+				.into(),
 		));
 	}
 	let index = open(&a.index)?;

@@ -1,9 +1,13 @@
-//! Evaluation against retraining (std): leave-one-out, linear datamodeling score,
+//! Evaluation against retraining: leave-one-out, linear datamodeling score,
 //! mislabeled-example detection, and an independent exact influence computation.
 //!
-//! Used by the acceptance tests (`tests/eval.rs`) and `examples/evaluate.rs`.
+//! Not part of the library: compiled into the acceptance tests (`tests/eval.rs`, `mod
+//! eval_support;`), the other tests that use its synthetic data, and `examples/evaluate.rs`
+//! (`#[path = "../tests/eval_support/mod.rs"] mod eval;`), with the Wine data
+//! (`data/wine.csv`) it includes.
+#![allow(dead_code)]
 
-use crate::{
+use tributary_attribution::{
 	family::{self, Family},
 	index::Method,
 	influence::{influence_matrix, Curvature, Solver},
@@ -397,8 +401,8 @@ pub fn standardise(train: &mut [f64], others: &mut [&mut Vec<f64>], d: usize) {
 
 /// The UCI Wine data shipped in `data/wine.csv`: (features 178×13, labels).
 pub fn wine() -> (Vec<f64>, Vec<f64>) {
-	let text = include_str!("../data/wine.csv");
-	let mut ds = crate::data::Dataset::default();
+	let text = include_str!("../../data/wine.csv");
+	let mut ds = tributary_attribution::data::Dataset::default();
 	let mut map = std::collections::HashMap::new();
 	ds.add_csv(text, "wine.csv", true, &mut map).expect("wine.csv parses");
 	(ds.x, ds.y)
