@@ -123,6 +123,17 @@ pub fn run() -> sc_cli::Result<()> {
 						"--attribution-span-service {url}: not an http:// or https:// URL"
 					)));
 				}
+				let host = url.split("://").nth(1).unwrap_or("");
+				let loopback = ["127.", "localhost:", "localhost/", "[::1]"]
+					.iter()
+					.any(|p| host.starts_with(p)) ||
+					host == "localhost";
+				if !loopback && url.starts_with("http://") {
+					log::warn!(
+						target: "attribution",
+						"--attribution-span-service {url}: not a loopback address; the worker trusts its answers, so anything between this node and the service can change them (use a loopback address or https)"
+					);
+				}
 			}
 			runner.run_node_until_exit(|config| async move {
 				use tributary_runtime::opaque::Block;

@@ -62,3 +62,7 @@ pub use view::{parse_contribution_id, IndexView};
 /// bytes) into attestation bytes. Attestors bind their results to it; any change that can
 /// alter a single output bit increments it.
 pub const ENGINE_VERSION: u32 = 1;
+
+/// The first eight bytes of a span (text) index file: such an index is scored natively by
+/// the span service, never by the `no_std` core.
+pub const SPAN_MAGIC: [u8; 8] = *b"TRIBSPAN";

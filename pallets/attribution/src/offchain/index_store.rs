@@ -30,6 +30,8 @@ pub enum IndexError {
 	Fetch(FetchError),
 	/// The bytes served do not hash to the index hash the inference was paid against.
 	HashMismatch { got: H256 },
+	/// The index is a span (text) index: only a span service scores it (not cached).
+	SpanIndex,
 }
 
 /// A failing index's back-off state.
@@ -144,10 +146,12 @@ pub fn load(
 		.map_err(IndexError::Fetch)
 		.and_then(|bytes| {
 			let got = H256(sp_io::hashing::blake2_256(&bytes));
-			if got == *hash {
-				Ok(bytes)
-			} else {
+			if got != *hash {
 				Err(IndexError::HashMismatch { got })
+			} else if bytes.starts_with(&tributary_attribution::SPAN_MAGIC) {
+				Err(IndexError::SpanIndex)
+			} else {
+				Ok(bytes)
 			}
 		});
 	match outcome {

@@ -1,6 +1,7 @@
 //! What this node's attestors committed to, kept in PERSISTENT off-chain storage until the
 //! inference settles: the result and salt needed for the reveal, and when each submission
-//! was last sent (a submission is re-sent only once its pool longevity ran out).
+//! was last sent (a submission is re-sent only once its pool longevity ran out), and until
+//! when an inference whose query gave no result waits before it is scored again.
 
 use alloc::vec::Vec;
 use codec::{Decode, Encode};
@@ -12,6 +13,7 @@ use crate::{Config, Inferences, Scores};
 
 const PREFIX: &[u8] = b"tributary/attribution/attestation/";
 const TRACKED_KEY: &[u8] = b"tributary/attribution/tracked";
+const NO_RESULT_PREFIX: &[u8] = b"tributary/attribution/no-result/";
 /// The most inferences the ledger tracks; the oldest are forgotten beyond it.
 pub const MAX_TRACKED: usize = 1024;
 
@@ -40,6 +42,26 @@ pub fn get(attestor: &AttestorId, inference: InferenceId) -> Option<Attestation>
 /// Records the attestation of `inference` by `attestor`.
 pub fn put(attestor: &AttestorId, inference: InferenceId, attestation: &Attestation) {
 	StorageValueRef::persistent(&key(attestor, inference)).set(attestation);
+	track(inference);
+}
+
+fn no_result_key(inference: InferenceId) -> Vec<u8> {
+	(NO_RESULT_PREFIX, inference).encode()
+}
+
+/// The block before which `inference`, whose query gave no result, is not scored again.
+pub fn no_result_until(inference: InferenceId) -> Option<u64> {
+	StorageValueRef::persistent(&no_result_key(inference)).get().ok().flatten()
+}
+
+/// Notes that `inference`'s query gave no result: it is scored again from block `retry_at`.
+pub fn note_no_result(inference: InferenceId, retry_at: u64) {
+	StorageValueRef::persistent(&no_result_key(inference)).set(&retry_at);
+	track(inference);
+}
+
+/// Adds `inference` to the tracked inferences (forgotten once settled).
+fn track(inference: InferenceId) {
 	let tracked_ref = StorageValueRef::persistent(TRACKED_KEY);
 	let mut tracked: Vec<InferenceId> = tracked_ref.get().ok().flatten().unwrap_or_default();
 	if !tracked.contains(&inference) {
@@ -64,6 +86,7 @@ pub fn forget_settled<T: Config>(attestors: &[LocalAttestor<T::AccountId>]) {
 		for attestor in attestors {
 			StorageValueRef::persistent(&key(&attestor.key, id)).clear();
 		}
+		StorageValueRef::persistent(&no_result_key(id)).clear();
 	}
 	tracked_ref.set(&open);
 }

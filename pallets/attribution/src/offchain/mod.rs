@@ -13,6 +13,8 @@
 //! 4. scores every query it has not answered with the engine's `no_std` core ([`scoring`]),
 //!    or, for the span indexes that the operator's span service serves, asks that service
 //!    ([`span_service`]: text attribution natively, the index never enters the worker);
+//!    a run stops scoring after `SCORING_BUDGET_MILLIS`, and a query that gave no result is
+//!    scored again only after [`no_result_retry_blocks`];
 //! 5. submits its commitments, and in a later block (once reveals are open) its reveals, as
 //!    authorized transactions signed by the `attr` key: one `commit_attributions` batch and
 //!    one `reveal_attributions` batch per attestor and model of up to `MaxBatch`
@@ -105,7 +107,7 @@ pub fn run<T: Config>(now: BlockNumberFor<T>) {
 		v.dedup();
 		v
 	};
-	let span = span_indexes();
+	let mut span = SpanLookup::default();
 	let mut start = 0;
 	while start < pending.len() {
 		let hash = pending[start].1.index_hash;
@@ -113,8 +115,7 @@ pub fn run<T: Config>(now: BlockNumberFor<T>) {
 			.iter()
 			.position(|(_, i)| i.index_hash != hash)
 			.map_or(pending.len(), |n| start + n);
-		let service = span.as_ref().filter(|(_, served)| served.contains(&hash));
-		attest_group::<T>(&attestors, hash, &pending[start..end], now, service.map(|(u, _)| u));
+		attest_group::<T>(&attestors, hash, &pending[start..end], now, &mut span, &started);
 		start = end;
 	}
 	evict_unused::<T>(&in_use);
@@ -126,16 +127,37 @@ pub fn run<T: Config>(now: BlockNumberFor<T>) {
 	);
 }
 
-/// The span service's URL and the index hashes it serves, if the node has one and it
-/// answers.
-fn span_indexes() -> Option<(alloc::string::String, Vec<H256>)> {
-	let url = span_service::configured()?;
-	match span_service::served(&url) {
-		Ok(served) => Some((url, served)),
-		Err(e) => {
-			log::warn!(target: LOG_TARGET, "span service {url}: cannot list its indexes: {e}");
-			None
-		}
+/// How long a run may spend scoring (from its start): the rest waits for the next run, so
+/// a run ends well within its lock's `LOCK_MILLIS` and no two runs score the same inference.
+const SCORING_BUDGET_MILLIS: u64 = 30_000;
+/// An inference whose query gave no result is scored again after this many blocks: an
+/// eighth of `AttributionTimeout`, between 2 and 16 blocks (12 in the runtime).
+pub fn no_result_retry_blocks<T: Config>() -> u64 {
+	let timeout: u64 = T::AttributionTimeout::get().saturated_into();
+	(timeout / 8).clamp(2, 16)
+}
+
+/// The span service's URL and the index hashes it serves, asked at most once per run and
+/// only when a group has something to commit.
+#[derive(Default)]
+struct SpanLookup {
+	listed: Option<Option<(alloc::string::String, Vec<H256>)>>,
+}
+
+impl SpanLookup {
+	/// The service's URL if it serves the index `hash`.
+	fn serving(&mut self, hash: &H256) -> Option<&str> {
+		let listed = self.listed.get_or_insert_with(|| {
+			let url = span_service::configured()?;
+			match span_service::served(&url) {
+				Ok(served) => Some((url, served)),
+				Err(e) => {
+					log::warn!(target: LOG_TARGET, "span service {url}: cannot list its indexes: {e}");
+					None
+				}
+			}
+		});
+		listed.as_ref().filter(|(_, served)| served.contains(hash)).map(|(url, _)| url.as_str())
 	}
 }
 
@@ -174,7 +196,8 @@ fn step<T: Config>(
 	if !committed {
 		let in_flight =
 			record.as_ref().is_some_and(|r| now < r.commit_sent_at.saturating_add(longevity));
-		return if in_flight { Step::Wait } else { Step::Commit };
+		let no_result = ledger::no_result_until(inference).is_some_and(|retry_at| now < retry_at);
+		return if in_flight || no_result { Step::Wait } else { Step::Commit };
 	}
 	if Reveals::<T>::get(inference).iter().any(|(who, _)| who == &attestor.account) {
 		return Step::Wait;
@@ -198,13 +221,14 @@ fn step<T: Config>(
 }
 
 /// Attests the inferences paid against index `hash`: fetches the index only if some local
-/// attestor has something to commit, unless the span service at `span_service` serves it.
+/// attestor has something to commit, unless the span service serves it.
 fn attest_group<T: Config>(
 	attestors: &[LocalAttestor<T::AccountId>],
 	hash: H256,
 	group: &[(u64, InferenceOf<T>)],
 	now: u64,
-	span_service: Option<&alloc::string::String>,
+	span: &mut SpanLookup,
+	started: &sp_runtime::offchain::Timestamp,
 ) {
 	let model: ModelId = group[0].1.model;
 	let terms = T::Models::model(model);
@@ -226,8 +250,8 @@ fn attest_group<T: Config>(
 	}
 	let Some(terms) = terms else { return };
 	let bytes;
-	let source = match span_service {
-		Some(url) => Source::SpanService(url.as_str()),
+	let source = match span.serving(&hash) {
+		Some(url) => Source::SpanService(url),
 		None => {
 			bytes = match index_store::load(
 				model,
@@ -261,10 +285,15 @@ fn attest_group<T: Config>(
 		}
 	};
 	let max_entries = T::MaxAttributedContributions::get();
+	let longevity = T::SubmissionLongevity::get();
 	let mut committed: Vec<(usize, u64, H256)> = Vec::new();
 	for (inference, pending) in group {
 		if !commits.iter().any(|(_, i)| i == inference) {
 			continue;
+		}
+		if sp_io::offchain::timestamp().diff(started).millis() > SCORING_BUDGET_MILLIS {
+			log::info!(target: LOG_TARGET, "scoring budget of this run spent; inference {inference} and later wait for the next run");
+			break;
 		}
 		let scores = match &source {
 			Source::Engine(scorer) => scorer
@@ -278,11 +307,18 @@ fn attest_group<T: Config>(
 		let scores: crate::Scores = match scores {
 			Ok(s) => s,
 			Err(e) => {
-				log::warn!(target: LOG_TARGET, "inference {inference}: no result to attest: {e}");
+				let retry_at = now.saturating_add(no_result_retry_blocks::<T>());
+				log::warn!(target: LOG_TARGET, "inference {inference}: no result to attest: {e}; next try at block {retry_at}");
+				ledger::note_no_result(*inference, retry_at);
 				continue;
 			}
 		};
 		for (a, _) in commits.iter().filter(|(_, i)| i == inference) {
+			// A run that overlapped this one may have committed meanwhile: its salt stays.
+			let record = ledger::get(&attestors[*a].key, *inference);
+			if record.is_some_and(|r| now < r.commit_sent_at.saturating_add(longevity)) {
+				continue;
+			}
 			let commitment =
 				commitment::<T>(&attestors[*a], *inference, pending, scores.clone(), now);
 			committed.push((*a, *inference, commitment));
@@ -301,6 +337,9 @@ fn describe(e: &index_store::IndexError) -> alloc::string::String {
 		index_store::IndexError::HashMismatch { got } => {
 			format!("the bytes served hash to {got:?}, not to the registered index hash")
 		}
+		index_store::IndexError::SpanIndex => alloc::string::String::from(
+			"it is a span (text) index: run `tributary attribution serve --index FILE` with it and start the node with --attribution-span-service",
+		),
 	}
 }
 

@@ -110,8 +110,11 @@ pub fn parse_hashes(body: &[u8]) -> Result<Vec<H256>, SpanServiceError> {
 		.collect()
 }
 
-/// A result answer for index `hash`: its first line names the hash, every other line is
-/// `dataset:contribution<TAB>parts per billion`.
+/// A result answer for index `hash`: its first line names the hash and this runtime's
+/// `ENGINE_VERSION` (a service of another engine version scores differently, and its
+/// result would not be the quorum's), every other line is `dataset:contribution<TAB>parts
+/// per billion`, each share positive, the shares summing to exactly 10⁹: a result the
+/// runtime would refuse at reveal is never committed to.
 pub fn parse_result(
 	body: &[u8],
 	hash: &H256,
@@ -126,7 +129,12 @@ pub fn parse_result(
 	if first.next().and_then(parse_hash) != Some(*hash) {
 		return Err(SpanServiceError::BadAnswer("the result is for another index"));
 	}
+	let engine = alloc::format!("engine={}", tributary_attribution::ENGINE_VERSION);
+	if first.next() != Some(engine.as_str()) {
+		return Err(SpanServiceError::BadAnswer("the service runs another engine version"));
+	}
 	let mut result = Vec::new();
+	let mut total: u64 = 0;
 	for line in lines.filter(|l| !l.is_empty()) {
 		if result.len() >= max_entries as usize {
 			return Err(SpanServiceError::BadAnswer("more contributions than asked for"));
@@ -136,10 +144,17 @@ pub fn parse_result(
 		let (dataset, contribution) = parse_contribution_id(id.as_bytes())
 			.ok_or_else(|| SpanServiceError::BadContributor(String::from(id)))?;
 		let ppb: u32 = ppb.parse().map_err(|_| SpanServiceError::BadAnswer("malformed share"))?;
+		if ppb == 0 || ppb > 1_000_000_000 {
+			return Err(SpanServiceError::BadAnswer("a share outside 1..=10⁹ parts per billion"));
+		}
+		total = total.saturating_add(ppb as u64);
 		result.push((ContributionRef::new(dataset, contribution), Perbill::from_parts(ppb)));
 	}
 	if result.is_empty() {
 		return Err(SpanServiceError::BadAnswer("no contribution"));
+	}
+	if total != 1_000_000_000 {
+		return Err(SpanServiceError::BadAnswer("the shares do not sum to 10⁹"));
 	}
 	result.sort_by_key(|(c, _)| *c);
 	if result.windows(2).any(|w| w[0].0 == w[1].0) {
@@ -190,6 +205,10 @@ mod tests {
 			(answer(&ours, &["book.txt\t1000000000"]), SpanServiceError::BadContributor("book.txt".into())),
 			(answer(&ours, &["1:0\t500000000", "1:0\t500000000"]), SpanServiceError::BadAnswer("a contribution named twice")),
 			(answer(&ours, &["1:0\t500000000", "1:1\t500000000"]), SpanServiceError::BadAnswer("more contributions than asked for")),
+			(answer(&ours, &["1:0\t500000000", "1:1\t400000000"]), SpanServiceError::BadAnswer("the shares do not sum to 10⁹")),
+			(answer(&ours, &["1:0\t0", "1:1\t1000000000"]), SpanServiceError::BadAnswer("a share outside 1..=10⁹ parts per billion")),
+			(answer(&ours, &["1:0\t2000000000"]), SpanServiceError::BadAnswer("a share outside 1..=10⁹ parts per billion")),
+			(format!("{ANSWER_TAG} {ours} engine=999 tokenizer=1\n1:0\t1000000000\n").into_bytes(), SpanServiceError::BadAnswer("the service runs another engine version")),
 			(vec![0xff, 0xfe], SpanServiceError::BadAnswer("not UTF-8")),
 		];
 		for (body, error) in cases {

@@ -373,16 +373,23 @@ fn serve_span_answer(state: &Arc<RwLock<OffchainState>>, hash: &H256, answer: St
 	});
 }
 
+/// Model 0 on a span index that the configured service lists, and a pending inference of
+/// it: returns the index hash and the inference.
+fn span_inference(state: &Arc<RwLock<OffchainState>>) -> (H256, u64) {
+	configure_span_service();
+	// Never fetched from its URI (an unexpected request fails the test).
+	let hash = H256::repeat_byte(0x5a);
+	MockModels::set_index_at(0, hash, URI.as_bytes());
+	let id = settle(0);
+	serve_index_list(state, &[hash]);
+	(hash, id)
+}
+
 #[test]
 fn the_worker_attests_span_indexes_with_the_span_service() {
 	let Node { mut ext, offchain, pool } = node(&[ATT1, ATT2]);
 	ext.execute_with(|| {
-		configure_span_service();
-		// A span index: never fetched from its URI (an unexpected request fails the test).
-		let hash = H256::repeat_byte(0x5a);
-		MockModels::set_index_at(0, hash, URI.as_bytes());
-		let id = settle(0);
-		serve_index_list(&offchain, &[hash]);
+		let (hash, id) = span_inference(&offchain);
 		let answer = format!(
 			"tributary-span {} engine=1 tokenizer=1\n1:0\t400000000\n0:0\t600000000\n",
 			hex(&hash)
@@ -393,9 +400,8 @@ fn the_worker_attests_span_indexes_with_the_span_service() {
 		let calls = include(&pool);
 		assert_eq!(calls.len(), 2);
 		assert_eq!(Commitments::<Test>::get(id).len(), 2);
-		// Reveals need no service: the result was kept.
+		// Reveals need no service (not even its list): the result was kept.
 		let n = next_block();
-		serve_index_list(&offchain, &[hash]);
 		Attribution::offchain_worker(n);
 		let calls = include(&pool);
 		let Call::reveal_attributions { batch, .. } = &calls[0] else { panic!("{calls:?}") };
@@ -413,19 +419,30 @@ fn the_worker_attests_span_indexes_with_the_span_service() {
 fn a_span_answer_for_another_index_is_never_attested() {
 	let Node { mut ext, offchain, pool } = node(&[ATT1]);
 	ext.execute_with(|| {
-		configure_span_service();
-		let hash = H256::repeat_byte(0x5a);
-		MockModels::set_index_at(0, hash, URI.as_bytes());
-		let id = settle(0);
-		serve_index_list(&offchain, &[hash]);
+		let (hash, id) = span_inference(&offchain);
 		// The service's file changed to another index between the listing and the query.
 		let other = H256::repeat_byte(0x77);
 		let answer =
 			format!("tributary-span {} engine=1 tokenizer=1\n0:0\t1000000000\n", hex(&other));
-		serve_span_answer(&offchain, &hash, answer);
+		serve_span_answer(&offchain, &hash, answer.clone());
 		Attribution::offchain_worker(1);
 		assert!(pool.read().transactions.is_empty(), "nothing submitted");
 		assert!(Commitments::<Test>::get(id).is_empty());
 		assert!(crate::offchain::ledger::get(&attestor_key(ATT1), id).is_none(), "nothing remembered");
+		// Not asked again every block (an unexpected request fails the test) …
+		let retry_at = 1 + crate::offchain::no_result_retry_blocks::<Test>();
+		assert!(retry_at > 2 && retry_at < 1 + TIMEOUT, "the back-off is seen before the timeout");
+		while System::block_number() + 1 < retry_at {
+			let n = next_block();
+			Attribution::offchain_worker(n);
+		}
+		// … but once the back-off is over.
+		serve_index_list(&offchain, &[hash]);
+		serve_span_answer(&offchain, &hash, answer);
+		let n = next_block();
+		assert_eq!(n, retry_at);
+		// (An expected request left unmade fails the test too.)
+		Attribution::offchain_worker(n);
+		assert!(pool.read().transactions.is_empty());
 	});
 }

@@ -62,7 +62,7 @@ use std::{
 };
 
 /// File magic of a span index.
-pub const SPAN_MAGIC: [u8; 8] = *b"TRIBSPAN";
+pub use crate::SPAN_MAGIC;
 /// Current format version.
 pub const SPAN_FORMAT_VERSION: u16 = 1;
 /// Size of the fixed header.

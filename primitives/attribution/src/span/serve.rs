@@ -21,13 +21,19 @@
 //!   numbers `score --index text.idx --query output.txt --top N --format json` prints.
 //! * Errors: `400` (malformed request, query not UTF-8, no token, no span: nothing to pay
 //!   for), `404` (no such index or route; also an index whose file changed to other bytes),
-//!   `411`/`413` (no length / query too long), `503` (the file changed while scoring), each
-//!   with a one-line message naming the problem.
+//!   `411`/`413` (no length / query too long), `500` (a defect while scoring), `503` (the
+//!   file changed while scoring), each with a one-line message naming the problem.
+//!
+//! Requests are answered one at a time; a connection has 10 s in all to send its request,
+//! so a slow client holds the service for at most that long.
 //!
 //! An index is served from the path it was opened at. Replace an index by renaming a new
-//! file over it (the open map keeps the old bytes valid): the service notices the change
-//! at the next request (file identity, length and modification time), opens and verifies
-//! the new file, and from then on serves the new hash only. A request for the old hash is
+//! file over it (the open map keeps the old bytes valid), never by rewriting it in place
+//! (the map would see the new bytes, and a truncation would stop the process): the service
+//! notices the change at the next request (file identity, length, modification and inode
+//! change times), opens and verifies the new file (hashing it: the first request after a
+//! swap of a large index waits for that), and from then on serves the new hash only. A file
+//! that fails to open is tried again only once it changes again. A request for the old hash is
 //! refused with 404, and an answer is never sent for bytes other than the hash it names.
 
 use super::{SpanIndex, SPAN_TOKENIZER_VERSION};
@@ -58,9 +64,11 @@ pub const ANSWER_TAG: &str = "tributary-span";
 
 /// Longest request head (request line and headers) read.
 const MAX_HEAD_BYTES: usize = 16 * 1024;
-/// At most this much of a refused request's body is read and dropped before closing.
+/// At most this much of a refused request's body is read and dropped before closing …
 const DRAIN_BYTES: usize = 1 << 20;
-/// How long a connection may take to send its request or receive its answer.
+/// … for at most this long.
+const DRAIN_TIME: Duration = Duration::from_millis(200);
+/// How long a connection may take to send its whole request, and then to take its answer.
 const IO_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// What identifies a file's content without reading it: replacing or rewriting the file
@@ -69,8 +77,9 @@ const IO_TIMEOUT: Duration = Duration::from_secs(10);
 struct FileStamp {
 	len: u64,
 	modified: Option<SystemTime>,
+	/// Device, inode, and the inode's change time (which no tool can set back).
 	#[cfg(unix)]
-	identity: (u64, u64),
+	identity: (u64, u64, i64, i64),
 }
 
 impl FileStamp {
@@ -79,7 +88,7 @@ impl FileStamp {
 		#[cfg(unix)]
 		let identity = {
 			use std::os::unix::fs::MetadataExt;
-			(m.dev(), m.ino())
+			(m.dev(), m.ino(), m.ctime(), m.ctime_nsec())
 		};
 		Ok(FileStamp {
 			len: m.len(),
@@ -95,6 +104,8 @@ struct Served {
 	path: PathBuf,
 	index: SpanIndex,
 	stamp: FileStamp,
+	/// The file as it was when it last failed to open: not tried again until it changes.
+	failed: Option<FileStamp>,
 }
 
 impl Served {
@@ -102,7 +113,7 @@ impl Served {
 		// The stamp first: a change between the two is then seen at the next request.
 		let stamp = FileStamp::of(path).map_err(|e| Error::Io(path.to_path_buf(), e))?;
 		let index = super::cli::open(path)?;
-		Ok(Served { path: path.to_path_buf(), index, stamp })
+		Ok(Served { path: path.to_path_buf(), index, stamp, failed: None })
 	}
 
 	fn current(&self) -> bool {
@@ -114,6 +125,7 @@ impl Served {
 pub struct Service {
 	served: Vec<Served>,
 	max_query_bytes: usize,
+	io_timeout: Duration,
 }
 
 /// An HTTP answer: status code, reason and body.
@@ -144,6 +156,7 @@ impl Answer {
 			405 => "Method Not Allowed",
 			411 => "Length Required",
 			413 => "Payload Too Large",
+			500 => "Internal Server Error",
 			503 => "Service Unavailable",
 			_ => "Error",
 		}
@@ -178,7 +191,13 @@ impl Service {
 			}
 			served.push(s);
 		}
-		Ok(Service { served, max_query_bytes })
+		Ok(Service { served, max_query_bytes, io_timeout: IO_TIMEOUT })
+	}
+
+	/// The time a connection has to send its whole request (default 10 s).
+	pub fn with_io_timeout(mut self, timeout: Duration) -> Service {
+		self.io_timeout = timeout;
+		self
 	}
 
 	/// The hashes of the indexes served, in `--index` order.
@@ -193,6 +212,10 @@ impl Service {
 			if s.current() {
 				continue;
 			}
+			let now = FileStamp::of(&s.path).ok();
+			if now.is_some() && now == s.failed {
+				continue;
+			}
 			match Served::open(&s.path) {
 				Ok(new) => {
 					eprintln!(
@@ -205,9 +228,9 @@ impl Service {
 				}
 				Err(e) => {
 					eprintln!("{}: the file changed and cannot be used: {e}", s.path.display());
-					// Keep the old entry, marked stale: it answers nothing until the file
-					// is usable again.
-					s.stamp.len = u64::MAX;
+					// Keep the old entry, stale (its stamp no longer matches the file): it
+					// answers nothing until the file changes again and opens.
+					s.failed = now;
 				}
 			}
 		}
@@ -292,6 +315,24 @@ impl Service {
 			body.push('\n');
 		}
 		Answer::ok(body)
+	}
+}
+
+/// A connection read under one deadline for the whole request (a client sending a byte at a
+/// time cannot hold the service longer than that).
+struct DeadlineReader {
+	stream: TcpStream,
+	deadline: Instant,
+}
+
+impl Read for DeadlineReader {
+	fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+		let left = self.deadline.saturating_duration_since(Instant::now());
+		if left.is_zero() {
+			return Err(std::io::ErrorKind::TimedOut.into());
+		}
+		self.stream.set_read_timeout(Some(left))?;
+		self.stream.read(buf)
 	}
 }
 
@@ -382,12 +423,17 @@ fn read_chunked(stream: &mut impl BufRead, max_body: usize) -> Result<Vec<u8>, R
 		let size = usize::from_str_radix(size_text, 16)
 			.map_err(|_| ReadError::Bad(format!("bad chunk size {size_text:?}")))?;
 		if size == 0 {
-			// Trailers, if any, end with an empty line.
+			// Trailers, if any, end with an empty line; at most MAX_HEAD_BYTES of them.
+			let mut trailers = 0usize;
 			loop {
 				let mut t = Vec::new();
 				let n = stream.by_ref().take(MAX_HEAD_BYTES as u64).read_until(b'\n', &mut t).map_err(|_| ReadError::Io)?;
 				if n == 0 || t == b"\r\n" || t == b"\n" {
 					return Ok(body);
+				}
+				trailers += n;
+				if trailers > MAX_HEAD_BYTES {
+					return Err(ReadError::Bad(format!("trailers above {MAX_HEAD_BYTES} bytes")));
 				}
 			}
 		}
@@ -417,17 +463,21 @@ fn write_answer(stream: &mut TcpStream, answer: &Answer) -> std::io::Result<()> 
 	stream.flush()
 }
 
-/// Reads one request from `stream`, answers it and closes the connection.
+/// Reads one request from `stream` (within the service's I/O timeout in all), answers it
+/// and closes the connection.
 fn handle(service: &mut Service, stream: TcpStream) {
 	let started = Instant::now();
-	let _ = stream.set_read_timeout(Some(IO_TIMEOUT));
-	let _ = stream.set_write_timeout(Some(IO_TIMEOUT));
+	let _ = stream.set_write_timeout(Some(service.io_timeout));
 	let Ok(read_half) = stream.try_clone() else { return };
-	let mut reader = BufReader::new(read_half);
+	let deadline = started + service.io_timeout;
+	let mut reader = BufReader::new(DeadlineReader { stream: read_half, deadline });
 	let (answer, what) = match read_request(&mut reader, service.max_query_bytes) {
 		Ok(request) => {
 			let what = format!("{} {} ({} bytes)", request.method, request.target, request.body.len());
-			(service.answer(&request), what)
+			// A panic while scoring (a defect, never expected) answers 500 and keeps serving.
+			let answer = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| service.answer(&request)))
+				.unwrap_or_else(|_| Answer::error(500, "internal error while scoring; see the service's log"));
+			(answer, what)
 		}
 		Err(ReadError::Io) => return,
 		Err(ReadError::Bad(m)) => (Answer::error(400, m), "malformed request".to_string()),
@@ -445,9 +495,9 @@ fn handle(service: &mut Service, stream: TcpStream) {
 	let mut stream = stream;
 	let _ = write_answer(&mut stream, &answer);
 	// Close gracefully: a request refused before its body was read would otherwise be reset
-	// (and the client lose the answer).
+	// (and the client lose the answer). What is left is read for at most DRAIN_TIME.
 	let _ = stream.shutdown(std::net::Shutdown::Write);
-	let _ = stream.set_read_timeout(Some(Duration::from_millis(200)));
+	reader.get_mut().deadline = Instant::now() + DRAIN_TIME;
 	let mut scratch = [0u8; 8192];
 	let mut drained = 0usize;
 	while drained < DRAIN_BYTES {
