@@ -30,6 +30,16 @@ fn arg<T: std::str::FromStr>(args: &[String], name: &str, default: T) -> T {
 		.unwrap_or(default)
 }
 
+/// Minor page faults of this process so far (`/proc/self/stat`, field 10).
+fn minor_faults() -> u64 {
+	let s = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+	// Fields after the command name (which ends with the last ')').
+	s.rsplit_once(')')
+		.and_then(|(_, rest)| rest.split_whitespace().nth(7))
+		.and_then(|v| v.parse().ok())
+		.unwrap_or(0)
+}
+
 /// A `/proc/self/status` field in MiB.
 fn status_mib(field: &str) -> f64 {
 	let s = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
@@ -109,12 +119,14 @@ fn main() {
 	}
 	let mut lat: Vec<f64> = Vec::new();
 	let mut spans = 0usize;
+	let faults_before = minor_faults();
 	for o in outputs.iter().take(queries) {
 		let t = Instant::now();
 		let r = index.find_spans(o.as_bytes(), &qo);
 		lat.push(t.elapsed().as_secs_f64());
 		spans += r.map(|r| r.spans.len()).unwrap_or(0);
 	}
+	let faults_per_query = (minor_faults() - faults_before) as f64 / lat.len().max(1) as f64;
 	lat.sort_by(f64::total_cmp);
 	let median = lat[lat.len() / 2];
 	let p95 = lat[(lat.len() * 95 / 100).min(lat.len() - 1)];
@@ -164,12 +176,13 @@ fn main() {
 	);
 	println!("| open (map + checksum) | {:.1} ms |", open_s * 1e3);
 	println!(
-		"| query, ~{} tokens, suffix array | median **{:.3} ms**, p95 {:.3} ms ({} queries, {:.1} spans each) |",
+		"| query, ~{} tokens, suffix array | median **{:.3} ms**, p95 {:.3} ms ({} queries, {:.1} spans each, {:.0} minor page faults each) |",
 		qtokens.iter().sum::<usize>() / qtokens.len().max(1),
 		median * 1e3,
 		p95 * 1e3,
 		lat.len(),
-		spans as f64 / lat.len() as f64
+		spans as f64 / lat.len() as f64,
+		faults_per_query
 	);
 	println!(
 		"| query, brute-force scan | {:.0} ms ({} queries; {:.0}× the index) |",

@@ -74,8 +74,15 @@ pub struct SpanIndex {
 }
 
 /// Little-endian unsigned integer of `w ≤ 8` bytes at `off` (caller checked the bounds).
+/// Where eight bytes are readable from `off` (everywhere but the file's last seven bytes,
+/// inside its checksum), one unaligned load and a mask instead of a variable-length copy:
+/// the matcher's binary searches read two such integers per step.
 #[inline(always)]
 pub(crate) fn le(b: &[u8], off: usize, w: usize) -> u64 {
+	if let Some(word) = b.get(off..off.wrapping_add(8)) {
+		let v = u64::from_le_bytes(word.try_into().unwrap_or([0; 8]));
+		return if w >= 8 { v } else { v & ((1u64 << (8 * w)) - 1) };
+	}
 	let mut a = [0u8; 8];
 	a[..w].copy_from_slice(&b[off..off + w]);
 	u64::from_le_bytes(a)
