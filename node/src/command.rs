@@ -126,8 +126,8 @@ pub fn run() -> sc_cli::Result<()> {
 				let host = url.split("://").nth(1).unwrap_or("");
 				let loopback = ["127.", "localhost:", "localhost/", "[::1]"]
 					.iter()
-					.any(|p| host.starts_with(p)) ||
-					host == "localhost";
+					.any(|p| host.starts_with(p))
+					|| host == "localhost";
 				if !loopback && url.starts_with("http://") {
 					log::warn!(
 						target: "attribution",

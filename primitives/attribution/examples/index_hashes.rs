@@ -32,11 +32,13 @@ fn synthetic(family: Family, classes: u32, n: usize, d: usize, groups: usize) ->
 		let y = match family {
 			Family::Linear => z(0) + 0.3 * gauss(&mut r),
 			Family::Logistic => (z(0) + 0.5 * gauss(&mut r) > 0.0) as u8 as f64,
-			_ => (0..classes as usize)
-				.map(|a| z(a) + 0.5 * gauss(&mut r))
-				.enumerate()
-				.fold((0, f64::MIN), |b, (a, v)| if v > b.1 { (a, v) } else { b })
-				.0 as f64,
+			_ => {
+				(0..classes as usize)
+					.map(|a| z(a) + 0.5 * gauss(&mut r))
+					.enumerate()
+					.fold((0, f64::MIN), |b, (a, v)| if v > b.1 { (a, v) } else { b })
+					.0 as f64
+			}
 		};
 		ds.x.extend_from_slice(&x);
 		ds.y.push(y);
@@ -75,15 +77,13 @@ fn main() {
 	show("wine linear exact", &wine, opts);
 	let mut external = wine.clone();
 	external.y.clear();
-	let opts = BuildOptions {
-		family: Family::External,
-		l2: 0.1,
-		per_example: true,
-		..Default::default()
-	};
+	let opts =
+		BuildOptions { family: Family::External, l2: 0.1, per_example: true, ..Default::default() };
 	show("wine external exact", &external, opts);
 	let soft = synthetic(Family::Softmax, 5, 20_000, 20, 37);
-	for (method, per_example) in [(Method::Exact, true), (Method::Projected, true), (Method::Cg, false)] {
+	for (method, per_example) in
+		[(Method::Exact, true), (Method::Projected, true), (Method::Cg, false)]
+	{
 		let opts = BuildOptions {
 			family: Family::Softmax,
 			l2: 0.01,
@@ -98,6 +98,7 @@ fn main() {
 		return;
 	}
 	let wide = synthetic(Family::Linear, 1, 16 * 1024 + 100, 1500, 50);
-	let opts = BuildOptions { family: Family::Linear, l2: 0.1, per_example: true, ..Default::default() };
+	let opts =
+		BuildOptions { family: Family::Linear, l2: 0.1, per_example: true, ..Default::default() };
 	show("synthetic linear n=16484 d=1500 exact", &wide, opts);
 }

@@ -123,9 +123,10 @@ impl Shape {
 		}
 		let solver: (&'static str, f64) = match self.method {
 			Method::Exact => {
-				phases.push(vec![data, ("the Hessian's factor and inverse (4 × p × p f64)", {
-					32.0 * p * p
-				})]);
+				phases.push(vec![
+					data,
+					("the Hessian's factor and inverse (4 × p × p f64)", { 32.0 * p * p }),
+				]);
 				("the inverse Hessian (p × p f64)", 8.0 * p * p)
 			}
 			Method::Projected => {
@@ -149,20 +150,30 @@ impl Shape {
 			("a block of per-example gradients", 8.0 * rows * (p + 2.0 * k)),
 			examples,
 		]);
-		phases.push(vec![data, solver, sums, examples, ("the contribution vectors u", 12.0 * g * k)]);
+		phases.push(vec![
+			data,
+			solver,
+			sums,
+			examples,
+			("the contribution vectors u", 12.0 * g * k),
+		]);
 		let index = 4.0 * g * k + n_ex * (4.0 * k + 4.0) + 8.0 * p;
 		phases.push(vec![data, ("the index and its encoded bytes", 2.0 * index)]);
 		let mut best = Estimate { peak: 0.0, largest: ("nothing", 0.0), p };
 		for phase in phases {
 			let total: f64 = phase.iter().map(|x| x.1).sum();
 			if total > best.peak {
-				let largest = phase.iter().copied().fold(("nothing", 0.0), |a, b| {
-					if b.1 > a.1 {
-						b
-					} else {
-						a
-					}
-				});
+				let largest =
+					phase.iter().copied().fold(
+						("nothing", 0.0),
+						|a, b| {
+							if b.1 > a.1 {
+								b
+							} else {
+								a
+							}
+						},
+					);
 				best = Estimate { peak: total, largest, p };
 			}
 		}

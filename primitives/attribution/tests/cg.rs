@@ -9,8 +9,13 @@ use tributary_attribution::{build::BuildOptions, influence::CG_TOL, Family, Inde
 
 fn cg(l2: f64, per_example: bool) -> tributary_attribution::influence::CgStats {
 	let ds = wine_dataset();
-	let opts =
-		BuildOptions { family: Family::Softmax, l2, method: Method::Cg, per_example, ..Default::default() };
+	let opts = BuildOptions {
+		family: Family::Softmax,
+		l2,
+		method: Method::Cg,
+		per_example,
+		..Default::default()
+	};
 	Index::build(&ds, &opts).unwrap().1.cg.expect("a cg build reports its solves")
 }
 
@@ -40,7 +45,10 @@ fn the_command_line_warns() {
 	let data = d.file("wine.csv", WINE.as_bytes());
 	let idx = d.path("m.idx");
 	let train = |l2: &str| {
-		run(&["train", "--data", &data, "--family", "softmax", "--method", "cg", "--l2", l2, "--out", &idx])
+		run(&[
+			"train", "--data", &data, "--family", "softmax", "--method", "cg", "--l2", l2, "--out",
+			&idx,
+		])
 	};
 	let (code, out, err) = train("1e-9");
 	assert_eq!(code, 0, "{err}");

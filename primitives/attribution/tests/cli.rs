@@ -111,15 +111,7 @@ fn train_score_inspect() {
 #[test]
 fn external_npy() {
 	let d = Dir::new("npy");
-	let s = eval_support::synthetic(
-		tributary_attribution::Family::Logistic,
-		1,
-		50,
-		1,
-		6,
-		0.1,
-		1,
-	);
+	let s = eval_support::synthetic(tributary_attribution::Family::Logistic, 1, 50, 1, 6, 0.1, 1);
 	let npy = tributary_attribution::data::write_npy_f64(50, 6, &s.x);
 	let data = d.file("g.npy", &npy);
 	let ids: String = (0..50).map(|i| format!("3:{}\n", i % 4)).collect();
@@ -586,8 +578,14 @@ fn oversized_builds_fail_cleanly() {
 	let cases: [(&[&str], &str); 4] = [
 		(&["--data", &soft, "--family", "softmax"], "softmax with 100000 classes and 3 features"),
 		(&["--data", &wide, "--family", "logistic"], "logistic with 20000 features"),
-		(&["--data", &wide, "--family", "logistic", "--method", "cg"], "above the limit of 4.0 GiB"),
-		(&["--data", &data, "--family", "softmax", "--max-memory", "1KiB"], "above the limit of 1.0 KiB"),
+		(
+			&["--data", &wide, "--family", "logistic", "--method", "cg"],
+			"above the limit of 4.0 GiB",
+		),
+		(
+			&["--data", &data, "--family", "softmax", "--max-memory", "1KiB"],
+			"above the limit of 1.0 KiB",
+		),
 	];
 	for (args, needle) in cases {
 		let mut all = vec!["train", "--out", &idx];
@@ -595,13 +593,36 @@ fn oversized_builds_fail_cleanly() {
 		let (code, out, err) = run(&all);
 		assert_eq!(code, 1, "{all:?}: {err}");
 		assert!(out.is_empty() && err.starts_with("error: "), "{all:?}: {err}");
-		assert!(err.contains(needle) && err.contains("memory"), "{all:?}: `{err}` lacks `{needle}`");
+		assert!(
+			err.contains(needle) && err.contains("memory"),
+			"{all:?}: `{err}` lacks `{needle}`"
+		);
 		assert!(!err.contains("memory allocation") && !err.contains("panicked"), "{err}");
 		assert!(!std::path::Path::new(&idx).exists());
 	}
-	let (code, _, err) = run(&["train", "--out", &idx, "--data", &data, "--family", "softmax", "--max-memory", "lots"]);
+	let (code, _, err) = run(&[
+		"train",
+		"--out",
+		&idx,
+		"--data",
+		&data,
+		"--family",
+		"softmax",
+		"--max-memory",
+		"lots",
+	]);
 	assert_eq!(code, 2, "{err}");
 	assert!(err.contains("not a size"), "{err}");
-	let (code, _, err) = run(&["train", "--out", &idx, "--data", &data, "--family", "softmax", "--max-memory", "64MiB"]);
+	let (code, _, err) = run(&[
+		"train",
+		"--out",
+		&idx,
+		"--data",
+		&data,
+		"--family",
+		"softmax",
+		"--max-memory",
+		"64MiB",
+	]);
 	assert_eq!(code, 0, "{err}");
 }

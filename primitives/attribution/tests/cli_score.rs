@@ -51,7 +51,9 @@ fn many_rows_score_as_single_rows() {
 	for (name, text) in [("labelled", labelled), ("unlabelled", unlabelled(WINE))] {
 		let lines: Vec<&str> = text.lines().collect();
 		let all = d.file(&format!("{name}.csv"), text.as_bytes());
-		for extra in [&["--format", "json", "--per-example"][..], &["--format", "text", "--top", "3"]] {
+		for extra in
+			[&["--format", "json", "--per-example"][..], &["--format", "text", "--top", "3"]]
+		{
 			let mut args = vec!["score", "--index", &idx, "--query", &all];
 			args.extend_from_slice(extra);
 			let (code, out, err) = run(&args);
@@ -59,7 +61,9 @@ fn many_rows_score_as_single_rows() {
 			let results: Vec<String> = if extra[1] == "json" {
 				out.lines().map(|l| format!("{l}\n")).collect()
 			} else {
-				out.split("\n\n").map(|b| if b.ends_with('\n') { b.into() } else { format!("{b}\n") }).collect()
+				out.split("\n\n")
+					.map(|b| if b.ends_with('\n') { b.into() } else { format!("{b}\n") })
+					.collect()
 			};
 			assert_eq!(results.len(), lines.len() - 1, "{name} {extra:?}");
 			let mut distinct = std::collections::HashSet::new();
@@ -82,15 +86,22 @@ fn many_rows_score_as_single_rows() {
 fn a_bad_row_fails_before_any_output() {
 	let d = Dir::new("badrow");
 	let idx = wine_index_file(&d);
-	let q = format!("{WINE_HEADER}\n{WINE_ROW}\n{}\n{WINE_ROW}\n", WINE_ROW.replacen("13.2", "abc", 1));
+	let q =
+		format!("{WINE_HEADER}\n{WINE_ROW}\n{}\n{WINE_ROW}\n", WINE_ROW.replacen("13.2", "abc", 1));
 	let q = d.file("q.csv", q.as_bytes());
 	let (code, out, err) = run(&["score", "--index", &idx, "--query", &q]);
 	assert_eq!(code, 1, "{err}");
 	assert!(out.is_empty(), "{out}");
 	assert!(err.contains("query row 1 (line 3)") && err.contains("`abc` is not a number"), "{err}");
 	// One bad row alone keeps the single-query message.
-	let one = d.file("one.csv", format!("{WINE_HEADER}\n{}\n", WINE_ROW.replacen("13.2", "abc", 1)).as_bytes());
-	fails(&["score", "--index", &idx, "--query", &one], "query column `alcohol`: `abc` is not a number");
+	let one = d.file(
+		"one.csv",
+		format!("{WINE_HEADER}\n{}\n", WINE_ROW.replacen("13.2", "abc", 1)).as_bytes(),
+	);
+	fails(
+		&["score", "--index", &idx, "--query", &one],
+		"query column `alcohol`: `abc` is not a number",
+	);
 	let (_, _, err) = run(&["score", "--index", &idx, "--query", &one]);
 	assert!(!err.contains("query row"), "{err}");
 }
@@ -109,7 +120,12 @@ fn per_example_lists_every_example_unless_top() {
 		(v["contributions"].as_array().unwrap().len(), v["examples"].as_array().unwrap().len())
 	};
 	let rows = WINE.lines().count() - 1;
-	let contributors = WINE.lines().skip(1).map(|l| l.split(',').next().unwrap()).collect::<std::collections::HashSet<_>>().len();
+	let contributors = WINE
+		.lines()
+		.skip(1)
+		.map(|l| l.split(',').next().unwrap())
+		.collect::<std::collections::HashSet<_>>()
+		.len();
 	assert_eq!(count(&[]), (contributors, rows));
 	assert_eq!(count(&["--top", "3"]), (3, 3));
 	assert_eq!(count(&["--top", "100000"]), (contributors, rows));
@@ -147,7 +163,18 @@ fn recomputed_examples_obey_the_memory_bound() {
 	let (code, _, err) = run(&["train", "--data", &data, "--family", "softmax", "--out", &idx]);
 	assert_eq!(code, 0, "{err}");
 	let score = |mem: &str| {
-		run(&["score", "--index", &idx, "--query", &q, "--per-example", "--data", &data, "--max-memory", mem])
+		run(&[
+			"score",
+			"--index",
+			&idx,
+			"--query",
+			&q,
+			"--per-example",
+			"--data",
+			&data,
+			"--max-memory",
+			mem,
+		])
 	};
 	let (code, out, err) = score("1KiB");
 	assert_eq!(code, 1, "{err}");

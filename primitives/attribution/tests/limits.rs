@@ -141,7 +141,10 @@ fn waves_keep_their_contract() {
 	for p in [1usize, 14, 1000, 1501, 20_001, 400_000, usize::MAX / 4] {
 		for k in [1usize, 16, 512, p] {
 			let rows = gradient_rows(p, k);
-			assert!(rows.is_multiple_of(256) && (256..=16 * CHUNK).contains(&rows), "{p} {k}: {rows}");
+			assert!(
+				rows.is_multiple_of(256) && (256..=16 * CHUNK).contains(&rows),
+				"{p} {k}: {rows}"
+			);
 			if rows > 256 {
 				assert!(rows * (p + 2 * k) * 8 <= memory::WAVE_BYTES, "{p} {k}: {rows}");
 			}

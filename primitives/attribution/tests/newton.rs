@@ -68,8 +68,9 @@ fn the_command_line_notes_a_stalled_fit() {
 		(1e6, 1, "error: training did not converge"),
 	] {
 		let data = d.file("s.csv", csv(scale).as_bytes());
-		let (c, _, err) =
-			run(&["train", "--data", &data, "--family", "linear", "--method", "grad-dot", "--out", &idx]);
+		let (c, _, err) = run(&[
+			"train", "--data", &data, "--family", "linear", "--method", "grad-dot", "--out", &idx,
+		]);
 		assert_eq!(c, code, "{scale}: {err}");
 		if needle.is_empty() {
 			assert!(err.is_empty(), "{err}");

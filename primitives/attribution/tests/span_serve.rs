@@ -59,7 +59,8 @@ fn raw(addr: SocketAddr, request: &[u8]) -> (u16, String) {
 }
 
 fn post(addr: SocketAddr, target: &str, body: &[u8]) -> (u16, String) {
-	let head = format!("POST {target} HTTP/1.1\r\nHost: x\r\nContent-Length: {}\r\n\r\n", body.len());
+	let head =
+		format!("POST {target} HTTP/1.1\r\nHost: x\r\nContent-Length: {}\r\n\r\n", body.len());
 	raw(addr, &[head.as_bytes(), body].concat())
 }
 
@@ -113,7 +114,7 @@ fn answers_equal_the_command_line_and_bad_requests_are_refused() {
 	let dir = scratch("answers");
 	let path = dir.join("text.idx");
 	let hash = build(&path, &[("1:0", FOX), ("1:1", TAILOR), ("2:0", OTHER)]);
-	let addr = start(&[path.clone()], 256);
+	let addr = start(std::slice::from_ref(&path), 256);
 
 	assert_eq!(get(addr, "/v1/indexes"), (200, format!("{}\n", hex(&hash))));
 
@@ -178,7 +179,7 @@ fn an_index_replaced_under_the_service_is_never_answered_for_with_the_old_hash()
 	let dir = scratch("swap");
 	let path = dir.join("text.idx");
 	let old = build(&path, &[("1:0", FOX), ("1:1", TAILOR)]);
-	let addr = start(&[path.clone()], 4096);
+	let addr = start(std::slice::from_ref(&path), 4096);
 	let quote = b"the quick brown fox jumps over the lazy dog";
 	assert_eq!(post(addr, &format!("/v1/attribute/{}", hex(&old)), quote).0, 200);
 
@@ -232,7 +233,9 @@ fn a_client_that_stalls_holds_the_service_for_its_timeout_only() {
 	let mut stalled = TcpStream::connect(addr).unwrap();
 	stalled.write_all(b"POST /v1/attribute/").unwrap();
 	let mut trickle = TcpStream::connect(addr).unwrap();
-	trickle.write_all(b"POST /v1/indexes HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n").unwrap();
+	trickle
+		.write_all(b"POST /v1/indexes HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n")
+		.unwrap();
 	let started = std::time::Instant::now();
 	// The next client is answered once the timeouts (0.5 s each) have passed.
 	assert_eq!(get(addr, "/v1/indexes"), (200, format!("{}\n", hex(&hash))));

@@ -97,9 +97,8 @@ fn read_response(
 			return Err(FetchError::Status(response.code));
 		}
 		let mut start = [0u8; 256];
-		let read =
-			sp_io::offchain::http_response_read_body(response.id, &mut start, Some(deadline))
-				.unwrap_or(0) as usize;
+		let read = sp_io::offchain::http_response_read_body(response.id, &mut start, Some(deadline))
+			.unwrap_or(0) as usize;
 		let message = String::from_utf8_lossy(&start[..read.min(start.len())]);
 		return Err(FetchError::Refused {
 			code: response.code,

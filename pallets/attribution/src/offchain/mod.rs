@@ -296,9 +296,9 @@ fn attest_group<T: Config>(
 			break;
 		}
 		let scores = match &source {
-			Source::Engine(scorer) => scorer
-				.result(&pending.query, max_entries)
-				.map_err(|e| alloc::format!("{e:?}")),
+			Source::Engine(scorer) => {
+				scorer.result(&pending.query, max_entries).map_err(|e| alloc::format!("{e:?}"))
+			}
 			Source::SpanService(url) => {
 				span_service::attribute(url, &hash, &pending.query, max_entries)
 					.map_err(|e| alloc::format!("span service {url}: {e}"))

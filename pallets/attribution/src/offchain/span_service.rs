@@ -197,22 +197,54 @@ mod tests {
 		let other = hex(&H256::repeat_byte(0xcd));
 		let ours = hex(&hash());
 		let cases: Vec<(Vec<u8>, SpanServiceError)> = vec![
-			(answer(&other, &["1:0\t1000000000"]), SpanServiceError::BadAnswer("the result is for another index")),
+			(
+				answer(&other, &["1:0\t1000000000"]),
+				SpanServiceError::BadAnswer("the result is for another index"),
+			),
 			(b"hello\n1:0\t1000000000\n".to_vec(), SpanServiceError::BadAnswer("no result header")),
 			(answer(&ours, &[]), SpanServiceError::BadAnswer("no contribution")),
-			(answer(&ours, &["1:0 1000000000"]), SpanServiceError::BadAnswer("malformed share line")),
+			(
+				answer(&ours, &["1:0 1000000000"]),
+				SpanServiceError::BadAnswer("malformed share line"),
+			),
 			(answer(&ours, &["1:0\tmany"]), SpanServiceError::BadAnswer("malformed share")),
-			(answer(&ours, &["book.txt\t1000000000"]), SpanServiceError::BadContributor("book.txt".into())),
-			(answer(&ours, &["1:0\t500000000", "1:0\t500000000"]), SpanServiceError::BadAnswer("a contribution named twice")),
-			(answer(&ours, &["1:0\t500000000", "1:1\t500000000"]), SpanServiceError::BadAnswer("more contributions than asked for")),
-			(answer(&ours, &["1:0\t500000000", "1:1\t400000000"]), SpanServiceError::BadAnswer("the shares do not sum to 10⁹")),
-			(answer(&ours, &["1:0\t0", "1:1\t1000000000"]), SpanServiceError::BadAnswer("a share outside 1..=10⁹ parts per billion")),
-			(answer(&ours, &["1:0\t2000000000"]), SpanServiceError::BadAnswer("a share outside 1..=10⁹ parts per billion")),
-			(format!("{ANSWER_TAG} {ours} engine=999 tokenizer=1\n1:0\t1000000000\n").into_bytes(), SpanServiceError::BadAnswer("the service runs another engine version")),
+			(
+				answer(&ours, &["book.txt\t1000000000"]),
+				SpanServiceError::BadContributor("book.txt".into()),
+			),
+			(
+				answer(&ours, &["1:0\t500000000", "1:0\t500000000"]),
+				SpanServiceError::BadAnswer("a contribution named twice"),
+			),
+			(
+				answer(&ours, &["1:0\t500000000", "1:1\t500000000"]),
+				SpanServiceError::BadAnswer("more contributions than asked for"),
+			),
+			(
+				answer(&ours, &["1:0\t500000000", "1:1\t400000000"]),
+				SpanServiceError::BadAnswer("the shares do not sum to 10⁹"),
+			),
+			(
+				answer(&ours, &["1:0\t0", "1:1\t1000000000"]),
+				SpanServiceError::BadAnswer("a share outside 1..=10⁹ parts per billion"),
+			),
+			(
+				answer(&ours, &["1:0\t2000000000"]),
+				SpanServiceError::BadAnswer("a share outside 1..=10⁹ parts per billion"),
+			),
+			(
+				format!("{ANSWER_TAG} {ours} engine=999 tokenizer=1\n1:0\t1000000000\n")
+					.into_bytes(),
+				SpanServiceError::BadAnswer("the service runs another engine version"),
+			),
 			(vec![0xff, 0xfe], SpanServiceError::BadAnswer("not UTF-8")),
 		];
 		for (body, error) in cases {
-			let max = if error == SpanServiceError::BadAnswer("more contributions than asked for") { 1 } else { 32 };
+			let max = if error == SpanServiceError::BadAnswer("more contributions than asked for") {
+				1
+			} else {
+				32
+			};
 			assert_eq!(parse_result(&body, &hash(), max), Err(error));
 		}
 	}

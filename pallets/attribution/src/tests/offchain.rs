@@ -428,7 +428,10 @@ fn a_span_answer_for_another_index_is_never_attested() {
 		Attribution::offchain_worker(1);
 		assert!(pool.read().transactions.is_empty(), "nothing submitted");
 		assert!(Commitments::<Test>::get(id).is_empty());
-		assert!(crate::offchain::ledger::get(&attestor_key(ATT1), id).is_none(), "nothing remembered");
+		assert!(
+			crate::offchain::ledger::get(&attestor_key(ATT1), id).is_none(),
+			"nothing remembered"
+		);
 		// Not asked again every block (an unexpected request fails the test) …
 		let retry_at = 1 + crate::offchain::no_result_retry_blocks::<Test>();
 		assert!(retry_at > 2 && retry_at < 1 + TIMEOUT, "the back-off is seen before the timeout");

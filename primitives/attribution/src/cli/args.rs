@@ -198,4 +198,3 @@ pub(crate) fn parse_size(s: &str) -> Result<u64, String> {
 	crate::memory::parse_bytes(s)
 		.ok_or_else(|| format!("`{s}` is not a size (bytes, or a number with KiB, MiB, GiB, TiB)"))
 }
-

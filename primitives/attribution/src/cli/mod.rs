@@ -271,7 +271,6 @@ pub fn read_index(path: &PathBuf) -> Result<(Index, [u8; 32]), Error> {
 	Ok((index, Index::hash(&bytes)))
 }
 
-
 fn inspect(a: InspectArgs) -> Result<String, Error> {
 	if crate::span::cli::is_span_index(&a.index)? {
 		return crate::span::cli::inspect(&a.index);

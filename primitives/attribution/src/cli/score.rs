@@ -79,14 +79,18 @@ fn render(index: &Index, query: &Query, a: &ScoreArgs) -> Result<String, ScoreEr
 	}
 	let contributions: Vec<serde_json::Value> = order
 		.iter()
-		.map(|&c| serde_json::json!({"contributor": name(c), "score": num(scores[c]), "share": share[c]}))
+		.map(
+			|&c| serde_json::json!({"contributor": name(c), "score": num(scores[c]), "share": share[c]}),
+		)
 		.collect();
 	let mut obj = serde_json::Map::new();
 	obj.insert("contributions".into(), contributions.into());
 	if a.per_example {
 		let ex: Vec<serde_json::Value> = examples
 			.iter()
-			.map(|&(i, c, v)| serde_json::json!({"row": i, "contributor": name(c), "score": num(v)}))
+			.map(
+				|&(i, c, v)| serde_json::json!({"row": i, "contributor": name(c), "score": num(v)}),
+			)
 			.collect();
 		obj.insert("examples".into(), ex.into());
 	}

@@ -270,7 +270,12 @@ impl Service {
 			match pair.split_once('=') {
 				Some(("max", v)) => match v.parse::<usize>() {
 					Ok(n) if n >= 1 => max = Some(n),
-					_ => return Answer::error(400, format!("max must be a positive integer, got {v:?}")),
+					_ => {
+						return Answer::error(
+							400,
+							format!("max must be a positive integer, got {v:?}"),
+						)
+					}
 				},
 				_ => return Answer::error(400, format!("unknown parameter {pair:?}")),
 			}
@@ -287,7 +292,11 @@ impl Service {
 		if body.len() > self.max_query_bytes {
 			return Answer::error(
 				413,
-				format!("query of {} bytes above the limit of {}", body.len(), self.max_query_bytes),
+				format!(
+					"query of {} bytes above the limit of {}",
+					body.len(),
+					self.max_query_bytes
+				),
 			);
 		}
 		let index = &served.index;
@@ -367,7 +376,8 @@ fn read_request(stream: &mut impl BufRead, max_body: usize) -> Result<Request, R
 			break;
 		}
 	}
-	let head = String::from_utf8(head).map_err(|_| ReadError::Bad("request head not UTF-8".into()))?;
+	let head =
+		String::from_utf8(head).map_err(|_| ReadError::Bad("request head not UTF-8".into()))?;
 	let mut lines = head.lines();
 	let request_line = lines.next().unwrap_or_default();
 	let mut parts = request_line.split(' ');
@@ -386,8 +396,9 @@ fn read_request(stream: &mut impl BufRead, max_body: usize) -> Result<Request, R
 		};
 		let value = value.trim();
 		if name.eq_ignore_ascii_case("content-length") {
-			let n: usize =
-				value.parse().map_err(|_| ReadError::Bad(format!("bad Content-Length {value:?}")))?;
+			let n: usize = value
+				.parse()
+				.map_err(|_| ReadError::Bad(format!("bad Content-Length {value:?}")))?;
 			length = Some(n);
 		} else if name.eq_ignore_ascii_case("transfer-encoding") {
 			chunked = value.eq_ignore_ascii_case("chunked");
@@ -418,7 +429,8 @@ fn read_chunked(stream: &mut impl BufRead, max_body: usize) -> Result<Vec<u8>, R
 	loop {
 		let mut line = Vec::new();
 		stream.by_ref().take(64).read_until(b'\n', &mut line).map_err(|_| ReadError::Io)?;
-		let text = core::str::from_utf8(&line).map_err(|_| ReadError::Bad("bad chunk size".into()))?;
+		let text =
+			core::str::from_utf8(&line).map_err(|_| ReadError::Bad("bad chunk size".into()))?;
 		let size_text = text.trim().split(';').next().unwrap_or("");
 		let size = usize::from_str_radix(size_text, 16)
 			.map_err(|_| ReadError::Bad(format!("bad chunk size {size_text:?}")))?;
@@ -427,7 +439,11 @@ fn read_chunked(stream: &mut impl BufRead, max_body: usize) -> Result<Vec<u8>, R
 			let mut trailers = 0usize;
 			loop {
 				let mut t = Vec::new();
-				let n = stream.by_ref().take(MAX_HEAD_BYTES as u64).read_until(b'\n', &mut t).map_err(|_| ReadError::Io)?;
+				let n = stream
+					.by_ref()
+					.take(MAX_HEAD_BYTES as u64)
+					.read_until(b'\n', &mut t)
+					.map_err(|_| ReadError::Io)?;
 				if n == 0 || t == b"\r\n" || t == b"\n" {
 					return Ok(body);
 				}
@@ -473,10 +489,14 @@ fn handle(service: &mut Service, stream: TcpStream) {
 	let mut reader = BufReader::new(DeadlineReader { stream: read_half, deadline });
 	let (answer, what) = match read_request(&mut reader, service.max_query_bytes) {
 		Ok(request) => {
-			let what = format!("{} {} ({} bytes)", request.method, request.target, request.body.len());
+			let what =
+				format!("{} {} ({} bytes)", request.method, request.target, request.body.len());
 			// A panic while scoring (a defect, never expected) answers 500 and keeps serving.
-			let answer = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| service.answer(&request)))
-				.unwrap_or_else(|_| Answer::error(500, "internal error while scoring; see the service's log"));
+			let answer =
+				std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| service.answer(&request)))
+					.unwrap_or_else(|_| {
+						Answer::error(500, "internal error while scoring; see the service's log")
+					});
 			(answer, what)
 		}
 		Err(ReadError::Io) => return,
@@ -558,8 +578,11 @@ mod tests {
 
 	#[test]
 	fn a_request_with_a_length_is_read_whole() {
-		let r = read(b"POST /v1/attribute/0x00?max=3 HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello", 10)
-			.unwrap();
+		let r = read(
+			b"POST /v1/attribute/0x00?max=3 HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello",
+			10,
+		)
+		.unwrap();
 		assert_eq!((r.method.as_str(), r.target.as_str()), ("POST", "/v1/attribute/0x00?max=3"));
 		assert_eq!(r.body, b"hello");
 	}
@@ -585,7 +608,8 @@ mod tests {
 		assert!(matches!(read(b"GET / SPDY/3\r\n\r\n", 10), Err(ReadError::Bad(_))));
 		assert!(matches!(read(b"GET / HTTP/1.1\r\nNoColon\r\n\r\n", 10), Err(ReadError::Bad(_))));
 		assert!(matches!(read(b"GET / HTTP/1.1\r\n", 10), Err(ReadError::Bad(_))));
-		let huge = [b"GET / HTTP/1.1\r\nX: ".as_slice(), &[b'a'; MAX_HEAD_BYTES], b"\r\n\r\n"].concat();
+		let huge =
+			[b"GET / HTTP/1.1\r\nX: ".as_slice(), &[b'a'; MAX_HEAD_BYTES], b"\r\n\r\n"].concat();
 		assert!(matches!(read(&huge, 10), Err(ReadError::Bad(_))));
 	}
 }

@@ -47,4 +47,3 @@ pub fn fails(args: &[&str], needle: &str) {
 		"{args:?}: `{err}` lacks `{needle}`"
 	);
 }
-
