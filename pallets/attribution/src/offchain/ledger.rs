@@ -30,6 +30,14 @@ pub struct Attestation {
 	pub reveal_sent_at: Option<u64>,
 }
 
+impl Attestation {
+	/// Whether the commitment was sent less than `longevity` blocks before `now`: the pool
+	/// may still include it, so it is neither re-sent nor replaced.
+	pub fn commit_in_flight(&self, now: u64, longevity: u64) -> bool {
+		now < self.commit_sent_at.saturating_add(longevity)
+	}
+}
+
 fn key(attestor: &AttestorId, inference: InferenceId) -> Vec<u8> {
 	(PREFIX, attestor, inference).encode()
 }

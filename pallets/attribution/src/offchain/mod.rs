@@ -194,8 +194,7 @@ fn step<T: Config>(
 	let committed = commitments.iter().any(|(who, _)| who == &attestor.account);
 	let record = ledger::get(&attestor.key, inference);
 	if !committed {
-		let in_flight =
-			record.as_ref().is_some_and(|r| now < r.commit_sent_at.saturating_add(longevity));
+		let in_flight = record.as_ref().is_some_and(|r| r.commit_in_flight(now, longevity));
 		let no_result = ledger::no_result_until(inference).is_some_and(|retry_at| now < retry_at);
 		return if in_flight || no_result { Step::Wait } else { Step::Commit };
 	}
@@ -316,7 +315,7 @@ fn attest_group<T: Config>(
 		for (a, _) in commits.iter().filter(|(_, i)| i == inference) {
 			// A run that overlapped this one may have committed meanwhile: its salt stays.
 			let record = ledger::get(&attestors[*a].key, *inference);
-			if record.is_some_and(|r| now < r.commit_sent_at.saturating_add(longevity)) {
+			if record.is_some_and(|r| r.commit_in_flight(now, longevity)) {
 				continue;
 			}
 			let commitment =

@@ -81,12 +81,9 @@ pub fn attribute(
 	parse_result(&body, hash, max_entries)
 }
 
-fn hex(hash: &H256) -> String {
-	let mut s = String::from("0x");
-	for b in hash.as_bytes() {
-		s.push_str(&format!("{b:02x}"));
-	}
-	s
+/// `0x` and the hash's 64 lower-case hex digits, as the service names its indexes.
+pub fn hex(hash: &H256) -> String {
+	format!("0x{}", sp_core::hexdisplay::HexDisplay::from(&hash.0))
 }
 
 fn parse_hash(text: &str) -> Option<H256> {

@@ -2,7 +2,10 @@
 //! keystore and the transaction pool.
 
 use super::*;
-use crate::{offchain::index_store, Call, Commitments, Quorum, Totals};
+use crate::{
+	offchain::{index_store, span_service::hex},
+	Call, Commitments, Quorum, Totals,
+};
 use codec::Decode;
 use frame_support::{pallet_prelude::TransactionSource, traits::Authorize, traits::Hooks};
 use parking_lot::RwLock;
@@ -339,10 +342,6 @@ fn configure_span_service() {
 		tributary_primitives::attestor::SPAN_SERVICE_STORAGE_KEY,
 		SPAN_SERVICE.as_bytes(),
 	);
-}
-
-fn hex(hash: &H256) -> String {
-	format!("0x{}", hash.as_bytes().iter().map(|b| format!("{b:02x}")).collect::<String>())
 }
 
 /// The service lists `served`.
