@@ -19,6 +19,7 @@ import { startDevNode } from './node.mjs';
 import { runClient as client } from './client.mjs';
 import {
   wineSplit, datasetFile, trainingFile, serveFiles, trainModel, cliShares, settlementEvents,
+  contributorPayouts,
 } from './lib/attribution-world.mjs';
 
 const UNIT = 10n ** 12n;
@@ -110,10 +111,7 @@ test('the dev attestor attributes paid inferences itself; shares equal the CLI',
 
     // The shares paid are the command line's, to the part per billion.
     const expected = await cliShares(dir, index.path, q.csv);
-    const paid = {};
-    for (const e of events.filter((x) => x.method === 'ContributorPaid')) {
-      paid[`${e.data[1]}:${e.data[2]}`] = BigInt(e.data[4]);
-    }
+    const paid = contributorPayouts(events);
     assert.deepEqual(
       Object.keys(paid).sort(),
       Object.keys(expected).sort(),

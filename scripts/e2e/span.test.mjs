@@ -17,7 +17,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startDevNode, freePort, nodeBinary } from './node.mjs';
 import { runClient as client } from './client.mjs';
-import { runNode, settlementEvents } from './lib/attribution-world.mjs';
+import { runNode, settlementEvents, cliShares, contributorPayouts } from './lib/attribution-world.mjs';
 
 const BOOKS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'primitives', 'attribution', 'data', 'gutenberg');
 const UNIT = 10n ** 12n;
@@ -121,17 +121,9 @@ test('a text inference is attributed to exactly the books it quotes, at the CLI 
   assert.ok(settled.block - paidAt <= 3, `settled ${settled.block - paidAt} blocks after payment`);
 
   // Exactly the two quoted books, at the command line's shares.
-  const scored = await runNode(['attribution', 'score', '--index', index, '--query', output, '--top', '32', '--format', 'json']);
-  assert.equal(scored.code, 0, scored.stderr);
-  const expected = {};
-  for (const c of JSON.parse(scored.stdout).contributions) {
-    if (c.share > 0) expected[c.contributor] = Math.round(c.share * 1e9);
-  }
+  const expected = await cliShares(dir, index, OUTPUT);
   assert.deepEqual(Object.keys(expected).sort(), [`${datasets[0]}:0`, `${datasets[1]}:0`].sort());
-  const paidOut = {};
-  for (const e of events.filter((x) => x.method === 'ContributorPaid')) {
-    paidOut[`${e.data[1]}:${e.data[2]}`] = BigInt(e.data[4]);
-  }
+  const paidOut = contributorPayouts(events);
   assert.deepEqual(Object.keys(paidOut).sort(), Object.keys(expected).sort(), 'the quoted books are paid');
   for (const [contribution, ppb] of Object.entries(expected)) {
     assert.equal(paidOut[contribution], CONTRIBUTORS_PART * BigInt(ppb) / 1_000_000_000n, contribution);

@@ -115,6 +115,15 @@ export async function cliShares(dir, indexPath, queryCsv, top = 32) {
   return shares;
 }
 
+/** What each contribution was paid in `events` (`settlementEvents`): `{ 'dataset:contribution': plancks }`. */
+export function contributorPayouts(events) {
+  const paid = {};
+  for (const e of events.filter((x) => x.method === 'ContributorPaid')) {
+    paid[`${e.data[1]}:${e.data[2]}`] = BigInt(e.data[4]);
+  }
+  return paid;
+}
+
 /**
  * The attribution events of `inference` (`{ block, method, data }`) from block `from` until
  * its `InferenceSettled`; rejects after `timeoutMs`.
