@@ -17,4 +17,7 @@ SKIP_WASM_BUILD=1 cargo test --locked -p pallet-datasets -p pallet-models -p pal
   --features runtime-benchmarks benchmark
 
 echo "== end-to-end: dev node + polkadot.js client"
-node --test "$REPO_ROOT/scripts/e2e/"
+# One test file at a time: the multi-node tests measure blocks from payment to settlement,
+# and on a many-core machine node would otherwise run every file (each with its own nodes) at
+# once on shared cores.
+node --test --test-concurrency=1 "$REPO_ROOT/scripts/e2e/"

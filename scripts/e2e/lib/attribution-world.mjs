@@ -139,7 +139,9 @@ export async function settlementEvents(api, inference, from, timeoutMs = 180000)
       for (const { event } of records) {
         if (event.section !== 'attribution') continue;
         const data = event.data.toJSON();
-        if (Number(data[0]) !== Number(inference)) continue;
+        const skipped = event.method === 'AttestationsSkipped'
+          && data[1].some(([id]) => Number(id) === Number(inference));
+        if (Number(data[0]) !== Number(inference) && !skipped) continue;
         events.push({ block, method: event.method, data });
         if (event.method === 'InferenceSettled') return events;
       }
