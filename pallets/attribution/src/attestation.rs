@@ -10,6 +10,7 @@
 //! verified twice: `AuthorizeCall` runs the authorization again when the transaction is
 //! applied, right before the dispatch, and the `Authorized` origin exists only after it passed.
 
+use crate::{payments::Payments, snapshot::SnapshotCache};
 use alloc::vec::Vec;
 use frame_support::{
 	ensure,
@@ -256,14 +257,19 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Records an authorized reveal (after re-checking the state and validating the shares);
-	/// settles the inference when `Quorum` reveals agree. Returns `None` if the reveal was
-	/// recorded, or the number of dissenters slashed if it settled the inference.
-	pub(crate) fn do_reveal(reveal: Reveal) -> Result<Option<u32>, DispatchError> {
+	/// settles the inference when `Quorum` reveals agree, booking its payments in
+	/// `payments`. Returns `None` if the reveal was recorded, or the number of dissenters
+	/// slashed if it settled the inference.
+	pub(crate) fn do_reveal(
+		reveal: Reveal,
+		payments: &mut Payments<T>,
+		snapshot: &mut SnapshotCache<T>,
+	) -> Result<Option<u32>, DispatchError> {
 		let RevealContext { attestor, pending, result, mut reveals } =
 			Self::check_reveal(&reveal, None)?;
 		let inference = reveal.inference;
 		let terms = T::Models::model(pending.model).ok_or(Error::<T>::UnknownModel)?;
-		let allocation = Self::validate_scores(pending.model, &reveal.scores, &terms)?;
+		let allocation = Self::validate_scores(pending.model, &reveal.scores, &terms, snapshot)?;
 		ensure!(
 			allocation.iter().all(|(_, account, _)| account != &attestor),
 			Error::<T>::ConflictOfInterest
@@ -286,13 +292,14 @@ impl<T: Config> Pallet<T> {
 		let winners: Vec<T::AccountId> = winners.into_iter().map(|(who, _)| who).collect();
 		let dissented = dissenters.len() as u32;
 		Self::report_dissent(inference, result, dissenters);
-		Self::release_deposit(inference, &pending, &pending.payer);
+		Self::release_deposit(inference, &pending, &pending.payer, payments);
 		Self::pay_out(
 			inference,
 			&pending,
 			&terms,
 			&winners,
 			crate::impls::Allocation::Shares(allocation),
+			payments,
 		);
 		Ok(Some(dissented))
 	}

@@ -2,9 +2,10 @@
 //! reveals for one model, for up to `MaxBatch` pending inferences, signed once.
 //!
 //! A batch costs one extrinsic, one signature check and the attestor's reads once, instead of
-//! one of each per inference; its settlements touch the model's, the protocol's and the
-//! contributors' accounts once for all its inferences, and its weight says so (see
-//! [`Pallet::reveal_batch_weight`]). The rules are those of the single calls, item by item:
+//! one of each per inference; its settlements pay each recipient (account or staking pool)
+//! once for all its inferences and read each contribution of the model's snapshot once, and
+//! its weight says so (see [`Pallet::reveal_batch_weight`]). The rules are those of the
+//! single calls, item by item:
 //!
 //! - the batch itself must be well formed (1 to `MaxBatch` items, strictly increasing
 //!   inference ids), its key registered to an attestor in good standing and its signature
@@ -33,8 +34,9 @@ use sp_runtime::{
 use tributary_primitives::{attestor::AttestorSignature, ContributionRef, InferenceId};
 
 use crate::{
-	signed_bytes, CommitBatch, Commitment, Config, Error, Event, Inferences, Pallet, Reveal,
-	RevealBatch, WeightInfo, COMMIT_BATCH_DOMAIN, REVEAL_BATCH_DOMAIN,
+	payments::Payments, signed_bytes, snapshot::SnapshotCache, CommitBatch, Commitment, Config,
+	Error, Event, Inferences, Pallet, Reveal, RevealBatch, WeightInfo, COMMIT_BATCH_DOMAIN,
+	REVEAL_BATCH_DOMAIN,
 };
 
 /// The number of datasets the settling-batch benchmark spreads its contributions over (the
@@ -171,38 +173,55 @@ impl<T: Config> Pallet<T> {
 		let mut settled = 0u32;
 		let mut dissenters = 0u32;
 		let mut skipped = Vec::new();
+		// The settlements' payments, made once per recipient after the last item; the
+		// snapshot entries of the batch's model, read once per contribution.
+		let mut payments = Payments::<T>::default();
+		let mut snapshot = SnapshotCache::<T>::default();
 		for item in batch.reveals {
 			let inference = item.inference;
 			let reveal =
 				Reveal { inference, key: batch.key.clone(), salt: item.salt, scores: item.scores };
+			// An item's bookings count only if the item applied.
+			let mut booked = payments.clone();
 			let outcome = with_storage_layer(|| {
 				let pending =
 					Inferences::<T>::get(inference).ok_or(Error::<T>::UnknownInference)?;
 				ensure!(pending.model == batch.model, Error::<T>::NotBatchModel);
-				Self::do_reveal(reveal)
+				Self::do_reveal(reveal, &mut booked, &mut snapshot)
 			});
 			match outcome {
 				Ok(Some(slashed)) => {
 					settled += 1;
 					dissenters = dissenters.saturating_add(slashed);
+					payments = booked;
 				}
 				Ok(None) => {}
 				Err(e) => skipped.push((inference, e)),
 			}
 		}
+		payments.make();
 		// A skipped item may have failed late (a contribution that is not the model's, after
 		// reading the others): it is charged as a settlement.
 		let charged = settled.saturating_add(skipped.len() as u32);
 		Self::report_skipped(attestor, skipped);
 		let recorded = T::WeightInfo::reveal_attributions_pending(items.saturating_sub(charged));
 		let actual = if charged == 0 {
-			recorded
+			recorded.saturating_add(Self::distinct_contributions_weight(contributions))
 		} else {
 			Self::settling_weight(charged, contributions, datasets)
 				.saturating_add(recorded)
 				.saturating_add(T::WeightInfo::dissent(dissenters))
 		};
 		Ok(Some(actual).into())
+	}
+
+	/// What `contributions` distinct contributions in a batch's results cost beyond the
+	/// benchmarked batches' `MaxAttributedContributions` (each read from the snapshot once),
+	/// at the single reveal's cost per contribution.
+	fn distinct_contributions_weight(contributions: u32) -> Weight {
+		let s = T::MaxAttributedContributions::get();
+		let single = |c: u32| T::WeightInfo::reveal_attribution(c, BENCHMARKED_DATASETS);
+		single(contributions.max(s)).saturating_sub(single(s))
 	}
 
 	fn report_skipped(attestor: T::AccountId, skipped: Vec<(InferenceId, DispatchError)>) {
@@ -225,18 +244,18 @@ impl<T: Config> Pallet<T> {
 	/// The weight of `settled` settling reveals of one model whose results name
 	/// `contributions` distinct contributions over `datasets` distinct datasets: the
 	/// benchmarked batch (its results all name the same `MaxAttributedContributions`
-	/// contributions over [`BENCHMARKED_DATASETS`] datasets, every settlement after the first
-	/// finding the accounts it pays already touched, none with dissenters), plus, for every
+	/// contributions over [`BENCHMARKED_DATASETS`] datasets, each with its own developer and
+	/// attestors, none with dissenters; the batch pays each staking pool, the model owner and
+	/// the protocol once, see [`crate::payments`]), plus, for every
 	/// further distinct contribution and dataset, what one costs in the single reveal's
 	/// benchmark. Dissent is charged apart ([`WeightInfo::dissent`]).
 	pub fn settling_weight(settled: u32, contributions: u32, datasets: u32) -> Weight {
 		let s = T::MaxAttributedContributions::get();
 		let d = BENCHMARKED_DATASETS;
 		let single = |c: u32, k: u32| T::WeightInfo::reveal_attribution(c, k);
-		let more_contributions = single(contributions.max(s), d).saturating_sub(single(s, d));
 		let more_datasets = single(s, datasets.max(d)).saturating_sub(single(s, d));
 		T::WeightInfo::reveal_attributions(settled)
-			.saturating_add(more_contributions)
+			.saturating_add(Self::distinct_contributions_weight(contributions))
 			.saturating_add(more_datasets)
 	}
 

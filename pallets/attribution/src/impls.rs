@@ -4,7 +4,6 @@ use alloc::vec::Vec;
 use frame_support::{
 	ensure,
 	pallet_prelude::DispatchResult,
-	storage::{transactional::with_transaction_opaque_err, TransactionOutcome},
 	traits::{fungible::Mutate, tokens::Preservation, Get},
 };
 use frame_system::pallet_prelude::BlockNumberFor;
@@ -13,16 +12,17 @@ use sp_runtime::{
 	DispatchError, PerThing, Perbill, SaturatedConversion,
 };
 use tributary_primitives::{
-	traits::{DatasetsInspect, ModelTerms, ModelsInspect, StakingHooks},
+	traits::{DatasetsInspect, ModelTerms, ModelsInspect},
 	ContributionRef, InferenceId, ModelId, StakeTarget,
 };
 
+use crate::{payments::Payments, snapshot::SnapshotCache};
 #[cfg(any(feature = "try-runtime", feature = "std", test))]
-use crate::{AttestorKeys, KeyOwners, Quorum};
+use crate::{AttestorKeys, KeyOwners, ProtocolArrears, Quorum};
 use crate::{
 	BalanceOf, Commitments, Config, ContributorEarnings, DatasetRevenue, Developers, Error, Event,
 	ExpiryCursor, Inference, InferenceOf, Inferences, ModelRevenue, NextInferenceId, Pallet,
-	Payout, PendingInference, ProtocolArrears, QueryOf, Reveals, Totals, WeightInfo,
+	Payout, PendingInference, QueryOf, Reveals, Totals, WeightInfo,
 };
 
 type TermsOf<T> = ModelTerms<<T as frame_system::Config>::AccountId, BalanceOf<T>>;
@@ -88,12 +88,13 @@ impl<T: Config> Pallet<T> {
 		Ok(inference)
 	}
 
-	/// Checks an attestor's scores against the rules and the model's snapshot of contributions;
-	/// returns each contribution with the account paid for it.
+	/// Checks an attestor's scores against the rules and the model's snapshot of contributions
+	/// (looked up through `snapshot`); returns each contribution with the account paid for it.
 	pub(crate) fn validate_scores(
 		model: ModelId,
 		scores: &[(ContributionRef, Perbill)],
 		terms: &TermsOf<T>,
+		snapshot: &mut SnapshotCache<T>,
 	) -> Result<AllocationOf<T>, DispatchError> {
 		ensure!(!scores.is_empty(), Error::<T>::EmptyScores);
 		ensure!(
@@ -115,8 +116,8 @@ impl<T: Config> Pallet<T> {
 		for (contribution, share) in scores {
 			// Only the contributions the model was registered (or re-indexed) with: its
 			// snapshot, which also keeps paying contributions withdrawn since.
-			let entry = match T::Models::snapshot_contribution(model, *contribution) {
-				Some(entry) => entry,
+			let contributor = match snapshot.contributor(model, *contribution) {
+				Some(account) => account,
 				None if T::Datasets::contribution(*contribution).is_some()
 					|| !terms.datasets.contains(&contribution.dataset) =>
 				{
@@ -124,7 +125,7 @@ impl<T: Config> Pallet<T> {
 				}
 				None => return Err(Error::<T>::UnknownContribution.into()),
 			};
-			allocation.push((*contribution, entry.contributor, *share));
+			allocation.push((*contribution, contributor, *share));
 		}
 		Ok(allocation)
 	}
@@ -146,6 +147,7 @@ impl<T: Config> Pallet<T> {
 		let mut id = start;
 		let mut weight = frame_support::weights::Weight::zero();
 		let mut expired = 0u32;
+		let mut payments = Payments::<T>::default();
 		while id < next && id.saturating_sub(start) < max_scan as u64 {
 			match Inferences::<T>::get(id) {
 				None => {}
@@ -153,7 +155,8 @@ impl<T: Config> Pallet<T> {
 					if expired >= max_expired {
 						break;
 					}
-					let contributions = Self::expire(id, pending, &T::ProtocolAccount::get());
+					let contributions =
+						Self::expire(id, pending, &T::ProtocolAccount::get(), &mut payments);
 					weight = weight.saturating_add(T::WeightInfo::expire_inference(contributions));
 					expired = expired.saturating_add(1);
 				}
@@ -161,6 +164,7 @@ impl<T: Config> Pallet<T> {
 			}
 			id = id.saturating_add(1);
 		}
+		payments.make();
 		if id != start {
 			ExpiryCursor::<T>::put(id);
 		}
@@ -170,25 +174,18 @@ impl<T: Config> Pallet<T> {
 
 	/// Settles one expired inference by the declared record counts of (at most
 	/// `MaxFallbackContributions` of) its model's contributions and pays its expiry deposit
-	/// to `keeper`, who did the work; returns how many contributions were read.
+	/// to `keeper`, who did the work; returns how many contributions were read. The
+	/// payments are booked in `payments`.
 	pub(crate) fn expire(
 		inference: InferenceId,
 		pending: InferenceOf<T>,
 		keeper: &T::AccountId,
+		payments: &mut Payments<T>,
 	) -> u32 {
-		Self::release_deposit(inference, &pending, keeper);
+		Self::release_deposit(inference, &pending, keeper, payments);
 		let Some(terms) = T::Models::model(pending.model) else {
 			// Models are never deleted; should one vanish, its payer gets the fee back.
-			if T::Currency::transfer(
-				&Self::escrow_account(),
-				&pending.payer,
-				pending.fee,
-				Preservation::Preserve,
-			)
-			.is_err()
-			{
-				Self::pay(&T::ProtocolAccount::get(), pending.fee);
-			}
+			payments.pay(&pending.payer, pending.fee);
 			Self::remove_pending(inference);
 			return 0;
 		};
@@ -201,23 +198,25 @@ impl<T: Config> Pallet<T> {
 				.map(|share| (share.contribution, share.contributor, share.records))
 				.collect();
 		let read = records.len() as u32;
-		Self::pay_out(inference, &pending, &terms, &[], Allocation::Records(records));
+		Self::pay_out(inference, &pending, &terms, &[], Allocation::Records(records), payments);
 		Self::deposit_event(Event::InferenceSettledWithoutAttribution { inference });
 		read
 	}
 
-	/// Pays the expiry deposit of `inference` from the escrow to `to` (the payer when a
-	/// quorum settled it, the keeper who settled it after its deadline otherwise).
+	/// Books the payment of the expiry deposit of `inference` from the escrow to `to` (the
+	/// payer when a quorum settled it, the keeper who settled it after its deadline
+	/// otherwise).
 	pub(crate) fn release_deposit(
 		inference: InferenceId,
 		pending: &InferenceOf<T>,
 		to: &T::AccountId,
+		payments: &mut Payments<T>,
 	) {
 		if pending.deposit.is_zero() {
 			return;
 		}
 		let to =
-			if Self::pay(to, pending.deposit) { to.clone() } else { T::ProtocolAccount::get() };
+			if payments.pay(to, pending.deposit) { to.clone() } else { T::ProtocolAccount::get() };
 		Self::deposit_event(Event::ExpiryDepositReleased {
 			inference,
 			to,
@@ -234,73 +233,26 @@ impl<T: Config> Pallet<T> {
 		let pending = Inferences::<T>::get(inference).ok_or(Error::<T>::UnknownInference)?;
 		let now = frame_system::Pallet::<T>::block_number();
 		ensure!(pending.deadline <= now, Error::<T>::NotExpired);
-		Ok(Self::expire(inference, pending, keeper))
+		let mut payments = Payments::<T>::default();
+		let read = Self::expire(inference, pending, keeper, &mut payments);
+		payments.make();
+		Ok(read)
 	}
 
-	/// Transfers `amount` from escrow to `to`, or to the protocol account if `to` cannot be
-	/// credited (below the existential deposit of an account that does not exist). Returns
-	/// whether `to` itself received it.
-	fn pay(to: &T::AccountId, amount: BalanceOf<T>) -> bool {
-		if amount.is_zero() {
-			return true;
-		}
-		let escrow = Self::escrow_account();
-		if T::Currency::transfer(&escrow, to, amount, Preservation::Preserve).is_ok() {
-			return true;
-		}
-		let protocol = T::ProtocolAccount::get();
-		if T::Currency::transfer(&escrow, &protocol, amount, Preservation::Preserve).is_err() {
-			// Kept in the escrow and accounted for, so the escrow's balance stays explained.
-			ProtocolArrears::<T>::mutate(|a| *a = a.saturating_add(amount));
-			log::error!(
-				target: "runtime::attribution",
-				"payout of {:?} could not be made to the protocol account; kept as arrears",
-				amount
-			);
-		}
-		false
-	}
-
-	/// Moves `amount` from the escrow to the stakers' reward account and credits `target`'s
-	/// pool with it, in one storage transaction (undone if either fails). Returns whether
-	/// the stakers were credited; `false` for a zero amount or a target without
-	/// (warmed-up) stake.
-	fn credit_stakers(target: StakeTarget, amount: BalanceOf<T>) -> bool {
-		if amount.is_zero() {
-			return false;
-		}
-		let credited = with_transaction_opaque_err(|| {
-			if T::Currency::transfer(
-				&Self::escrow_account(),
-				&T::Staking::reward_account(),
-				amount,
-				Preservation::Preserve,
-			)
-			.is_err()
-			{
-				return TransactionOutcome::Rollback(Err::<(), ()>(()));
-			}
-			match T::Staking::reward_stakers(target, amount) {
-				Ok(()) => TransactionOutcome::Commit(Ok(())),
-				Err(_) => TransactionOutcome::Rollback(Err(())),
-			}
-		});
-		// (The outer error is the transaction nesting limit: nothing was credited then.)
-		matches!(credited, Ok(Ok(())))
-	}
-
-	/// Splits the escrowed fee of `inference`, pays everyone and removes the inference.
+	/// Splits the escrowed fee of `inference`, books everyone's payment in `payments` and
+	/// removes the inference.
 	///
-	/// Every unit of the fee leaves the escrow exactly once: to its recipient, or to the
-	/// protocol account when the recipient cannot be credited; rounding dust goes to the
-	/// protocol account. `to_protocol` is the fee less what reached contributors, the model
-	/// owner(s) and the stakers.
+	/// Every unit of the fee leaves the escrow exactly once (when `payments` are made): to
+	/// its recipient, or to the protocol account when the recipient cannot be credited;
+	/// rounding dust goes to the protocol account. `to_protocol` is the fee less what reached
+	/// contributors, the model owner(s) and the stakers.
 	pub(crate) fn pay_out(
 		inference: InferenceId,
 		pending: &InferenceOf<T>,
 		terms: &TermsOf<T>,
 		attestors: &[T::AccountId],
 		allocation: Allocation<T>,
+		payments: &mut Payments<T>,
 	) {
 		let fee = pending.fee;
 		let mut payout = Payout::<BalanceOf<T>>::default();
@@ -313,7 +265,7 @@ impl<T: Config> Pallet<T> {
 			let each = pool / (attestors.len() as u32).into();
 			if !each.is_zero() {
 				for attestor in attestors {
-					Self::pay(attestor, each);
+					payments.pay(attestor, each);
 					to_protocol_account = to_protocol_account.saturating_sub(each);
 				}
 				Self::deposit_event(Event::AttestorsRewarded {
@@ -381,13 +333,13 @@ impl<T: Config> Pallet<T> {
 				for (dataset, earned) in &by_dataset {
 					let share = Perbill::from_rational(*earned, payout.to_contributors)
 						.mul_floor(datasets_part);
-					if Self::credit_stakers(StakeTarget::Dataset(*dataset), share) {
+					if payments.credit_stakers(StakeTarget::Dataset(*dataset), share) {
 						to_model_stakers = to_model_stakers.saturating_sub(share);
 						payout.to_stakers = payout.to_stakers.saturating_add(share);
 					}
 				}
 			}
-			if Self::credit_stakers(StakeTarget::Model(pending.model), to_model_stakers) {
+			if payments.credit_stakers(StakeTarget::Model(pending.model), to_model_stakers) {
 				payout.to_stakers = payout.to_stakers.saturating_add(to_model_stakers);
 			} else {
 				owner_part = owner_part.saturating_add(to_model_stakers);
@@ -401,18 +353,18 @@ impl<T: Config> Pallet<T> {
 			let amount = T::LineageShare::get().mul_floor(owner_part);
 			if !amount.is_zero() {
 				owner_part = owner_part.saturating_sub(amount);
-				if Self::pay(&account, amount) {
+				if payments.pay(&account, amount) {
 					payout.to_model_owner = payout.to_model_owner.saturating_add(amount);
 					Self::deposit_event(Event::LineagePaid { inference, base, account, amount });
 				}
 			}
 		}
-		if Self::pay(&terms.owner, owner_part) {
+		if payments.pay(&terms.owner, owner_part) {
 			payout.to_model_owner = payout.to_model_owner.saturating_add(owner_part);
 		}
 
 		// 3. The protocol account's part, dust included.
-		Self::pay(&T::ProtocolAccount::get(), to_protocol_account);
+		payments.pay(&T::ProtocolAccount::get(), to_protocol_account);
 		payout.to_protocol = fee
 			.saturating_sub(payout.to_contributors)
 			.saturating_sub(payout.to_model_owner)

@@ -81,6 +81,8 @@ mod impls;
 #[cfg(test)]
 mod mock;
 pub mod offchain;
+mod payments;
+mod snapshot;
 #[cfg(test)]
 mod tests;
 pub mod types;
@@ -682,7 +684,10 @@ pub mod pallet {
 		) -> DispatchResult {
 			frame_system::ensure_authorized(origin)?;
 			let _ = signature; // verified by the authorization
-			Self::do_reveal(reveal).map(|_| ())
+			let mut payments = payments::Payments::<T>::default();
+			Self::do_reveal(reveal, &mut payments, &mut snapshot::SnapshotCache::default())?;
+			payments.make();
+			Ok(())
 		}
 
 		/// An attestor's commitments to several pending inferences in one authorized

@@ -367,6 +367,14 @@ impl StakingHooks<AccountId, Balance> for MockStaking {
 		STAKER_REWARDS.with(|r| *r.borrow_mut().entry(model).or_default() += amount);
 		Ok(())
 	}
+	fn can_reward(target: StakeTarget) -> bool {
+		match target {
+			StakeTarget::Model(model) => STAKED_MODELS.with(|s| s.borrow().contains(&model)),
+			StakeTarget::Dataset(dataset) => {
+				STAKED_DATASETS.with(|s| s.borrow().contains_key(&dataset))
+			}
+		}
+	}
 	fn is_attestor(who: &AccountId) -> bool {
 		ATTESTORS.with(|a| a.borrow().contains(who))
 	}

@@ -445,6 +445,10 @@ impl<T: Config> StakingHooks<T::AccountId, BalanceOf<T>> for Pallet<T> {
 		Self::do_reward_stakers(target, amount)
 	}
 
+	fn can_reward(target: StakeTarget) -> bool {
+		Pools::<T>::get(target).is_some_and(|p| !p.total.is_zero())
+	}
+
 	fn is_attestor(who: &T::AccountId) -> bool {
 		Attestors::<T>::get(who).is_some_and(|b| b >= T::MinAttestorBond::get())
 	}

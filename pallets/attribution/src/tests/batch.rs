@@ -275,3 +275,63 @@ fn the_weight_charges_settlements_by_distinct_contributions_and_refunds_recorded
 		assert!(post.actual_weight.unwrap().ref_time() < charged.ref_time());
 	});
 }
+
+/// The amounts transferred out of the escrow to `to`, in the events so far.
+fn escrow_transfers_to(to: AccountId) -> Vec<Balance> {
+	let escrow = Attribution::escrow_account();
+	System::events()
+		.into_iter()
+		.filter_map(|record| match record.event {
+			RuntimeEvent::Balances(pallet_balances::Event::Transfer { from, to: t, amount })
+				if from == escrow && t == to =>
+			{
+				Some(amount)
+			}
+			_ => None,
+		})
+		.collect()
+}
+
+#[test]
+fn a_batch_pays_each_recipient_once_the_sum_its_settlements_report() {
+	build_and_execute(|| {
+		MockStaking::stake_on(0);
+		let scores = half_half();
+		let dataset = scores[0].0.dataset;
+		MockStaking::stake_on_dataset(dataset);
+		let ids: Vec<u64> = (0..3).map(|_| settle(0)).collect();
+		commit_all(ATT1, &ids, &scores);
+		commit_all(ATT2, &ids, &scores);
+		reveal_all(ATT1, &ids, &scores);
+		System::reset_events();
+		reveal_all(ATT2, &ids, &scores);
+		let settled: Vec<(Balance, Balance)> = System::events()
+			.into_iter()
+			.filter_map(|record| match record.event {
+				RuntimeEvent::Attribution(Event::InferenceSettled {
+					to_model_owner,
+					to_stakers,
+					..
+				}) => Some((to_model_owner, to_stakers)),
+				_ => None,
+			})
+			.collect();
+		assert_eq!(settled.len(), 3);
+		let owner: Balance = settled.iter().map(|(o, _)| o).sum();
+		let stakers: Balance = settled.iter().map(|(_, s)| s).sum();
+		assert!(owner > 0 && stakers > 0);
+		// One transfer per recipient for the three settlements, of what they reported.
+		// (The model's part includes the lineage share paid to its base model's owner.)
+		let to_owner = escrow_transfers_to(OWNER);
+		let to_base_owner = escrow_transfers_to(BASE_OWNER);
+		assert_eq!((to_owner.len(), to_base_owner.len()), (1, 1));
+		assert_eq!(to_owner[0] + to_base_owner[0], owner);
+		assert_eq!(escrow_transfers_to(REWARDS), vec![stakers]);
+		// Both pools were credited from that one transfer.
+		assert!(MockStaking::credited(0) > 0 && MockStaking::credited_dataset(dataset) > 0);
+		assert_eq!(MockStaking::credited(0) + MockStaking::credited_dataset(dataset), stakers);
+		for attestor in [ATT1, ATT2] {
+			assert_eq!(escrow_transfers_to(attestor).len(), 1, "attestor {attestor}");
+		}
+	});
+}

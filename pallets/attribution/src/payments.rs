@@ -1,0 +1,180 @@
+//! The payments of one call's settlements, booked as each inference settles and made once
+//! per recipient when the call ends.
+//!
+//! A batch of reveals of one model pays the same model owner, protocol account and staking
+//! pools for every inference it settles: booking the amounts and moving the funds once per
+//! recipient (one transfer, one staker credit per pool) makes a settlement's cost independent
+//! of the number of pools it pays. Each inference's events state what it paid as if it had
+//! paid alone, because a booking is accepted only when it could be paid at that moment:
+//!
+//! - a transfer to an account is booked for it only if the account can receive what is
+//!   already booked for it plus the amount (`can_deposit`, as the transfer itself checks);
+//!   otherwise the caller routes the amount to the protocol account;
+//! - a staker credit is booked only if the target has (warmed-up) stake.
+//!
+//! [`Payments::make`] moves the funds from the escrow. Should a booked payment fail then
+//! (the checks above make it as unlikely as the transfers they mirror), its amount goes to
+//! the protocol account, or stays in the escrow as `ProtocolArrears`: every unit leaves the
+//! escrow once, or is accounted for.
+
+use alloc::collections::btree_map::BTreeMap;
+use frame_support::{
+	storage::{transactional::with_transaction_opaque_err, TransactionOutcome},
+	traits::{
+		fungible::{Inspect, Mutate},
+		tokens::{DepositConsequence, Preservation, Provenance},
+		Get,
+	},
+};
+use sp_runtime::traits::{Saturating, Zero};
+use tributary_primitives::{traits::StakingHooks, StakeTarget};
+
+use crate::{BalanceOf, Config, Pallet, ProtocolArrears};
+
+/// Transfers from the escrow and staker credits booked by settlements, by recipient.
+pub(crate) struct Payments<T: Config> {
+	transfers: BTreeMap<T::AccountId, BalanceOf<T>>,
+	stakers: BTreeMap<StakeTarget, BalanceOf<T>>,
+}
+
+impl<T: Config> Default for Payments<T> {
+	fn default() -> Self {
+		Self { transfers: BTreeMap::new(), stakers: BTreeMap::new() }
+	}
+}
+
+impl<T: Config> Clone for Payments<T> {
+	fn clone(&self) -> Self {
+		Self { transfers: self.transfers.clone(), stakers: self.stakers.clone() }
+	}
+}
+
+impl<T: Config> Payments<T> {
+	/// Books `amount` for `to` if `to` can receive it on top of what is booked for it;
+	/// otherwise books it for the protocol account. Returns whether `to` itself was booked.
+	pub(crate) fn pay(&mut self, to: &T::AccountId, amount: BalanceOf<T>) -> bool {
+		if amount.is_zero() {
+			return true;
+		}
+		let booked = self.transfers.get(to).copied().unwrap_or_else(Zero::zero);
+		let total = booked.saturating_add(amount);
+		let receives =
+			T::Currency::can_deposit(to, total, Provenance::Extant) == DepositConsequence::Success;
+		let recipient = if receives { to.clone() } else { T::ProtocolAccount::get() };
+		let entry = self.transfers.entry(recipient).or_insert_with(Zero::zero);
+		*entry = entry.saturating_add(amount);
+		receives
+	}
+
+	/// Books a credit of `amount` to the stakers of `target`. Returns whether it was booked:
+	/// `false` for a zero amount or a target without (warmed-up) stake.
+	/// The stakers' funds move to the reward account in one transfer, so the booking also
+	/// needs that account to be able to receive all booked credits.
+	pub(crate) fn credit_stakers(&mut self, target: StakeTarget, amount: BalanceOf<T>) -> bool {
+		if amount.is_zero() || !T::Staking::can_reward(target) {
+			return false;
+		}
+		let booked =
+			self.stakers.values().fold(BalanceOf::<T>::zero(), |a, b| a.saturating_add(*b));
+		let arrives = T::Currency::can_deposit(
+			&T::Staking::reward_account(),
+			booked.saturating_add(amount),
+			Provenance::Extant,
+		) == DepositConsequence::Success;
+		if !arrives {
+			return false;
+		}
+		let entry = self.stakers.entry(target).or_insert_with(Zero::zero);
+		*entry = entry.saturating_add(amount);
+		true
+	}
+
+	/// Makes the booked payments: the stakers' funds in one transfer to the reward account
+	/// and one credit per target, then one transfer per account.
+	pub(crate) fn make(self) {
+		let mut unpaid = credit_stakers::<T>(self.stakers);
+		let protocol = T::ProtocolAccount::get();
+		for (to, amount) in self.transfers {
+			if to == protocol {
+				unpaid = unpaid.saturating_add(amount);
+			} else if !transfer_from_escrow::<T>(&to, amount) {
+				log::error!(
+					target: "runtime::attribution",
+					"a booked payout of {amount:?} failed; paid to the protocol"
+				);
+				unpaid = unpaid.saturating_add(amount);
+			}
+		}
+		if !unpaid.is_zero() && !transfer_from_escrow::<T>(&protocol, unpaid) {
+			// Kept in the escrow and accounted for, so the escrow's balance stays explained.
+			ProtocolArrears::<T>::mutate(|a| *a = a.saturating_add(unpaid));
+			log::error!(
+				target: "runtime::attribution",
+				"payout of {unpaid:?} could not be made to the protocol account; kept as arrears"
+			);
+		}
+	}
+}
+
+/// Transfers `amount` from the escrow to `to`; returns whether it arrived.
+fn transfer_from_escrow<T: Config>(to: &T::AccountId, amount: BalanceOf<T>) -> bool {
+	amount.is_zero()
+		|| T::Currency::transfer(&Pallet::<T>::escrow_account(), to, amount, Preservation::Preserve)
+			.is_ok()
+}
+
+/// Moves the booked staker credits from the escrow to the stakers' reward account in one
+/// transfer and credits each target's pool; returns what could not be credited, still in the
+/// escrow.
+fn credit_stakers<T: Config>(credits: BTreeMap<StakeTarget, BalanceOf<T>>) -> BalanceOf<T> {
+	let total = credits.values().fold(BalanceOf::<T>::zero(), |a, b| a.saturating_add(*b));
+	if total.is_zero() {
+		return total;
+	}
+	let rewards = T::Staking::reward_account();
+	let uncredited = with_transaction_opaque_err(|| {
+		if !transfer_from_escrow::<T>(&rewards, total) {
+			return TransactionOutcome::Rollback(Err::<BalanceOf<T>, ()>(()));
+		}
+		let mut uncredited = BalanceOf::<T>::zero();
+		for (target, amount) in credits {
+			// Each credit is applied whole or not at all.
+			let credited =
+				with_transaction_opaque_err(|| match T::Staking::reward_stakers(target, amount) {
+					Ok(()) => TransactionOutcome::Commit(Ok(())),
+					Err(_) => TransactionOutcome::Rollback(Err::<(), ()>(())),
+				});
+			if !matches!(credited, Ok(Ok(()))) {
+				log::error!(
+					target: "runtime::attribution",
+					"a booked credit of {amount:?} to the stakers of {target:?} failed; paid to the protocol"
+				);
+				uncredited = uncredited.saturating_add(amount);
+			}
+		}
+		// What no pool took goes back, to be paid to the protocol with the rest.
+		if !uncredited.is_zero()
+			&& T::Currency::transfer(
+				&rewards,
+				&Pallet::<T>::escrow_account(),
+				uncredited,
+				Preservation::Preserve,
+			)
+			.is_err()
+		{
+			return TransactionOutcome::Rollback(Err(()));
+		}
+		TransactionOutcome::Commit(Ok(uncredited))
+	});
+	match uncredited {
+		Ok(Ok(uncredited)) => uncredited,
+		// Nothing moved (or the transaction nesting limit was reached).
+		_ => {
+			log::error!(
+				target: "runtime::attribution",
+				"booked staker credits of {total:?} could not be made; paid to the protocol"
+			);
+			total
+		}
+	}
+}
