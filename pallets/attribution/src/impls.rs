@@ -20,9 +20,9 @@ use crate::{payments::Payments, snapshot::SnapshotCache};
 #[cfg(any(feature = "try-runtime", feature = "std", test))]
 use crate::{AttestorKeys, KeyOwners, ProtocolArrears, Quorum};
 use crate::{
-	BalanceOf, Commitments, Config, ContributorEarnings, DatasetRevenue, Developers, Error, Event,
-	ExpiryCursor, Inference, InferenceOf, Inferences, ModelRevenue, NextInferenceId, Pallet,
-	Payout, PendingInference, QueryOf, Reveals, Totals, WeightInfo,
+	BalanceOf, Commitments, Config, ContributorEarnings, Developers, Error, Event, ExpiryCursor,
+	Inference, InferenceOf, Inferences, ModelRevenue, NextInferenceId, Pallet, Payout,
+	PendingInference, QueryOf, Reveals, Totals, WeightInfo,
 };
 
 type TermsOf<T> = ModelTerms<<T as frame_system::Config>::AccountId, BalanceOf<T>>;
@@ -291,19 +291,12 @@ impl<T: Config> Pallet<T> {
 		// which stay in the escrow until claimed.
 		let amounts = allocation.amounts(contributors_part);
 		let mut by_dataset: Vec<(tributary_primitives::DatasetId, BalanceOf<T>)> = Vec::new();
-		let mut new_earners = 0u64;
 		for (contribution, account, amount) in amounts {
 			if amount.is_zero() {
 				continue;
 			}
 			payout.to_contributors = payout.to_contributors.saturating_add(amount);
-			ContributorEarnings::<T>::mutate(&account, |e| {
-				if e.total.is_zero() {
-					new_earners = new_earners.saturating_add(1);
-				}
-				e.total = e.total.saturating_add(amount);
-				e.unclaimed = e.unclaimed.saturating_add(amount);
-			});
+			payments.earn(&account, amount);
 			match by_dataset.last_mut() {
 				Some((d, sum)) if *d == contribution.dataset => *sum = sum.saturating_add(amount),
 				_ => by_dataset.push((contribution.dataset, amount)),
@@ -317,7 +310,7 @@ impl<T: Config> Pallet<T> {
 			});
 		}
 		for (dataset, amount) in &by_dataset {
-			DatasetRevenue::<T>::mutate(dataset, |r| *r = r.saturating_add(*amount));
+			payments.dataset_revenue(*dataset, *amount);
 		}
 		to_protocol_account = to_protocol_account
 			.saturating_add(contributors_part.saturating_sub(payout.to_contributors));
@@ -372,7 +365,6 @@ impl<T: Config> Pallet<T> {
 
 		ModelRevenue::<T>::mutate(pending.model, |r| *r = r.saturating_add(fee));
 		Totals::<T>::mutate(|t| {
-			t.earning_contributors = t.earning_contributors.saturating_add(new_earners);
 			t.fees_settled = t.fees_settled.saturating_add(fee);
 			t.paid_to_contributors = t.paid_to_contributors.saturating_add(payout.to_contributors);
 			t.inferences_settled = t.inferences_settled.saturating_add(1);

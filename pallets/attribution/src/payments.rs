@@ -1,10 +1,11 @@
 //! The payments of one call's settlements, booked as each inference settles and made once
 //! per recipient when the call ends.
 //!
-//! A batch of reveals of one model pays the same model owner, protocol account and staking
-//! pools for every inference it settles: booking the amounts and moving the funds once per
-//! recipient (one transfer, one staker credit per pool) makes a settlement's cost independent
-//! of the number of pools it pays. Each inference's events state what it paid as if it had
+//! A batch of reveals of one model pays the same model owner, protocol account, staking
+//! pools and contributors for every inference it settles: booking the amounts and moving the
+//! funds once per recipient (one transfer, one staker credit per pool, one update of each
+//! contributor's earnings and each dataset's revenue) makes a settlement's cost independent
+//! of the number of pools it pays and of how often the batch pays a contributor. Each inference's events state what it paid as if it had
 //! paid alone, because a booking is accepted only when it could be paid at that moment:
 //!
 //! - a transfer to an account is booked for it only if the account can receive what is
@@ -27,25 +28,39 @@ use frame_support::{
 	},
 };
 use sp_runtime::traits::{Saturating, Zero};
-use tributary_primitives::{traits::StakingHooks, StakeTarget};
+use tributary_primitives::{traits::StakingHooks, DatasetId, StakeTarget};
 
-use crate::{BalanceOf, Config, Pallet, ProtocolArrears};
+use crate::{
+	BalanceOf, Config, ContributorEarnings, DatasetRevenue, Pallet, ProtocolArrears, Totals,
+};
 
 /// Transfers from the escrow and staker credits booked by settlements, by recipient.
 pub(crate) struct Payments<T: Config> {
 	transfers: BTreeMap<T::AccountId, BalanceOf<T>>,
 	stakers: BTreeMap<StakeTarget, BalanceOf<T>>,
+	earnings: BTreeMap<T::AccountId, BalanceOf<T>>,
+	dataset_revenue: BTreeMap<DatasetId, BalanceOf<T>>,
 }
 
 impl<T: Config> Default for Payments<T> {
 	fn default() -> Self {
-		Self { transfers: BTreeMap::new(), stakers: BTreeMap::new() }
+		Self {
+			transfers: BTreeMap::new(),
+			stakers: BTreeMap::new(),
+			earnings: BTreeMap::new(),
+			dataset_revenue: BTreeMap::new(),
+		}
 	}
 }
 
 impl<T: Config> Clone for Payments<T> {
 	fn clone(&self) -> Self {
-		Self { transfers: self.transfers.clone(), stakers: self.stakers.clone() }
+		Self {
+			transfers: self.transfers.clone(),
+			stakers: self.stakers.clone(),
+			earnings: self.earnings.clone(),
+			dataset_revenue: self.dataset_revenue.clone(),
+		}
 	}
 }
 
@@ -89,9 +104,41 @@ impl<T: Config> Payments<T> {
 		true
 	}
 
-	/// Makes the booked payments: the stakers' funds in one transfer to the reward account
-	/// and one credit per target, then one transfer per account.
+	/// Books `amount` of earnings for contributor `to` (they stay in the escrow until
+	/// claimed).
+	pub(crate) fn earn(&mut self, to: &T::AccountId, amount: BalanceOf<T>) {
+		let entry = self.earnings.entry(to.clone()).or_insert_with(Zero::zero);
+		*entry = entry.saturating_add(amount);
+	}
+
+	/// Books `amount` of revenue earned by the contributions of `dataset`.
+	pub(crate) fn dataset_revenue(&mut self, dataset: DatasetId, amount: BalanceOf<T>) {
+		let entry = self.dataset_revenue.entry(dataset).or_insert_with(Zero::zero);
+		*entry = entry.saturating_add(amount);
+	}
+
+	/// Makes the booked payments: the contributors' earnings and the datasets' revenue, the
+	/// stakers' funds in one transfer to the reward account and one credit per target, then
+	/// one transfer per account.
 	pub(crate) fn make(self) {
+		let mut new_earners = 0u64;
+		for (account, amount) in self.earnings {
+			ContributorEarnings::<T>::mutate(&account, |e| {
+				if e.total.is_zero() && !amount.is_zero() {
+					new_earners = new_earners.saturating_add(1);
+				}
+				e.total = e.total.saturating_add(amount);
+				e.unclaimed = e.unclaimed.saturating_add(amount);
+			});
+		}
+		if new_earners > 0 {
+			Totals::<T>::mutate(|t| {
+				t.earning_contributors = t.earning_contributors.saturating_add(new_earners)
+			});
+		}
+		for (dataset, amount) in self.dataset_revenue {
+			DatasetRevenue::<T>::mutate(dataset, |r| *r = r.saturating_add(amount));
+		}
 		let mut unpaid = credit_stakers::<T>(self.stakers);
 		let protocol = T::ProtocolAccount::get();
 		for (to, amount) in self.transfers {
