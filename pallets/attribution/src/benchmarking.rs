@@ -60,6 +60,18 @@ fn even_scores(refs: &[ContributionRef]) -> Scores {
 		.collect()
 }
 
+/// A model over `d` datasets whose snapshot is as large as a snapshot may be
+/// (`MaxFallbackContributions`, the runtime's snapshot bound, or more if `s` is), and
+/// `s.max(d)` of its contributions spread evenly over it, so over every dataset: finding a
+/// contribution in the snapshot costs what it costs in the largest one.
+fn scored_model<T: Config>(d: u32, s: u32) -> (ModelId, Vec<ContributionRef>) {
+	let scored = s.max(d).max(1) as usize;
+	let total = T::MaxFallbackContributions::get().max(scored as u32);
+	let (model, refs) = T::BenchmarkHelper::model_with_contributions(d, total, fee::<T>());
+	let len = refs.len();
+	(model, (0..scored).map(|i| refs[i * len / scored]).collect())
+}
+
 /// A pending inference of `model`, paid by a fresh developer, with the longest query.
 fn pending<T: Config>(model: ModelId, payer: u32) -> InferenceId {
 	let developer = funded::<T>("developer", payer);
@@ -151,12 +163,13 @@ fn prior_attestations_by<T: Config>(
 	}
 }
 
-/// A pending inference of a model over `d` datasets holding `s` contributions, with the
-/// other attestors' commitments (and, with `revealed`, reveals) on record, a fresh attestor's
-/// commitment to the even result when `reveal` is wanted, and that attestor's signed
-/// payload: the commitment (`reveal` false) or the reveal completing the quorum.
+/// A pending inference of a model over `d` datasets whose result names `s` contributions of
+/// a full snapshot ([`scored_model`]), with the other attestors' commitments (and, with
+/// `revealed`, reveals) on record, a fresh attestor's commitment to the even result when
+/// `reveal` is wanted, and that attestor's signed payload: the commitment (`reveal` false)
+/// or the reveal completing the quorum.
 fn prepared<T: Config>(d: u32, s: u32, reveal: bool) -> (InferenceId, Call<T>) {
-	let (model, refs) = T::BenchmarkHelper::model_with_contributions(d, s, fee::<T>());
+	let (model, refs) = scored_model::<T>(d, s);
 	let inference = pending::<T>(model, 0);
 	let scores = even_scores(&refs);
 	prior_attestations::<T>(inference, &scores, reveal);
@@ -171,7 +184,8 @@ fn prepared<T: Config>(d: u32, s: u32, reveal: bool) -> (InferenceId, Call<T>) {
 }
 
 /// A batch attestor's view of `n` pending inferences of one model over `MAX_DATASETS`
-/// datasets holding `MaxAttributedContributions` contributions, each paid by its own
+/// datasets, whose results name the same `MaxAttributedContributions` contributions of a
+/// full snapshot ([`scored_model`]), each paid by its own
 /// developer and with `others` other commitments (and, with `revealed`, their reveals), by
 /// attestors of its own, all attributed the same even result.
 struct BatchWorld<T: Config> {
@@ -184,8 +198,7 @@ struct BatchWorld<T: Config> {
 
 fn batch_world<T: Config>(n: u32, revealed: bool, others: u32) -> BatchWorld<T> {
 	let s = T::MaxAttributedContributions::get().max(1);
-	let (model, refs) =
-		T::BenchmarkHelper::model_with_contributions(MAX_DATASETS.min(s), s, fee::<T>());
+	let (model, refs) = scored_model::<T>(MAX_DATASETS.min(s), s);
 	let scores = even_scores(&refs);
 	let inferences: Vec<InferenceId> = (0..n)
 		.map(|i| {
