@@ -83,6 +83,7 @@ impl<T: Config> Payments<T> {
 
 	/// Books a credit of `amount` to the stakers of `target`. Returns whether it was booked:
 	/// `false` for a zero amount or a target without (warmed-up) stake.
+	///
 	/// The stakers' funds move to the reward account in one transfer, so the booking also
 	/// needs that account to be able to receive all booked credits.
 	pub(crate) fn credit_stakers(&mut self, target: StakeTarget, amount: BalanceOf<T>) -> bool {
