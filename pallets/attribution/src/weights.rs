@@ -85,10 +85,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `803`
 		//  Estimated: `6196`
-		// Minimum execution time: 113_578_000 picoseconds.
-		Weight::from_parts(148_629_182, 6196)
-			// Standard Error: 363
-			.saturating_add(Weight::from_parts(589, 0).saturating_mul(q.into()))
+		// Minimum execution time: 61_048_000 picoseconds.
+		Weight::from_parts(64_745_052, 6196)
+			// Standard Error: 17
+			.saturating_add(Weight::from_parts(729, 0).saturating_mul(q.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -110,12 +110,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `550 + b * (276 ±0)`
 		//  Estimated: `6196 + b * (3238 ±0)`
-		// Minimum execution time: 216_523_000 picoseconds.
-		Weight::from_parts(223_200_000, 6196)
-			// Standard Error: 2_404_912
-			.saturating_add(Weight::from_parts(88_473_032, 0).saturating_mul(b.into()))
-			// Standard Error: 37_553
-			.saturating_add(Weight::from_parts(25_636, 0).saturating_mul(q.into()))
+		// Minimum execution time: 65_114_000 picoseconds.
+		Weight::from_parts(65_368_000, 6196)
+			// Standard Error: 185_908
+			.saturating_add(Weight::from_parts(41_774_364, 0).saturating_mul(b.into()))
+			// Standard Error: 2_903
+			.saturating_add(Weight::from_parts(9_487, 0).saturating_mul(q.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(b.into())))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
@@ -136,7 +136,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Attribution::Quorum` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Models::Models` (r:2 w:0)
 	/// Proof: `Models::Models` (`max_values`: None, `max_size`: Some(763), added: 3238, mode: `MaxEncodedLen`)
-	/// Storage: `Models::Snapshots` (r:32 w:0)
+	/// Storage: `Models::Snapshots` (r:35 w:0)
 	/// Proof: `Models::Snapshots` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
 	/// Storage: `Stake::Unbonding` (r:4 w:4)
 	/// Proof: `Stake::Unbonding` (`max_values`: None, `max_size`: Some(385), added: 2860, mode: `MaxEncodedLen`)
@@ -144,37 +144,37 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:13 w:13)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `Attribution::ContributorEarnings` (r:32 w:32)
-	/// Proof: `Attribution::ContributorEarnings` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
-	/// Storage: `Attribution::DatasetRevenue` (r:16 w:16)
-	/// Proof: `Attribution::DatasetRevenue` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `Stake::Pools` (r:17 w:1)
 	/// Proof: `Stake::Pools` (`max_values`: None, `max_size`: Some(53), added: 2528, mode: `MaxEncodedLen`)
-	/// Storage: `Stake::TotalRewarded` (r:1 w:1)
-	/// Proof: `Stake::TotalRewarded` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::ModelRevenue` (r:1 w:1)
 	/// Proof: `Attribution::ModelRevenue` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Totals` (r:1 w:1)
 	/// Proof: `Attribution::Totals` (`max_values`: Some(1), `max_size`: Some(64), added: 559, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::ContributorEarnings` (r:32 w:32)
+	/// Proof: `Attribution::ContributorEarnings` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::DatasetRevenue` (r:16 w:16)
+	/// Proof: `Attribution::DatasetRevenue` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
+	/// Storage: `Stake::TotalRewarded` (r:1 w:1)
+	/// Proof: `Stake::TotalRewarded` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// The range of component `s` is `[16, 32]`.
 	/// The range of component `d` is `[1, 16]`.
 	fn reveal_attribution(s: u32, d: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `8799 + d * (4 ±0) + s * (107 ±0)`
-		//  Estimated: `34829 + d * (2528 ±0) + s * (2555 ±0)`
-		// Minimum execution time: 2_963_911_000 picoseconds.
-		Weight::from_parts(1_788_672_838, 34829)
-			// Standard Error: 1_573_783
-			.saturating_add(Weight::from_parts(42_223_759, 0).saturating_mul(s.into()))
-			// Standard Error: 1_679_362
-			.saturating_add(Weight::from_parts(96_976_291, 0).saturating_mul(d.into()))
-			.saturating_add(T::DbWeight::get().reads(38_u64))
-			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(s.into())))
-			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(d.into())))
+		//  Measured:  `21356 + d * (13 ±0) + s * (103 ±0)`
+		//  Estimated: `69885 + d * (8019 ±1_580) + s * (2555 ±0)`
+		// Minimum execution time: 1_104_165_000 picoseconds.
+		Weight::from_parts(860_180_757, 69885)
+			// Standard Error: 1_723_247
+			.saturating_add(Weight::from_parts(13_212_315, 0).saturating_mul(s.into()))
+			// Standard Error: 1_838_852
+			.saturating_add(Weight::from_parts(22_202_804, 0).saturating_mul(d.into()))
+			.saturating_add(T::DbWeight::get().reads(65_u64))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(s.into())))
+			.saturating_add(T::DbWeight::get().reads((5_u64).saturating_mul(d.into())))
 			.saturating_add(T::DbWeight::get().writes(33_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(s.into())))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(d.into())))
-			.saturating_add(Weight::from_parts(0, 2528).saturating_mul(d.into()))
+			.saturating_add(Weight::from_parts(0, 8019).saturating_mul(d.into()))
 			.saturating_add(Weight::from_parts(0, 2555).saturating_mul(s.into()))
 	}
 	/// Storage: `Attribution::KeyOwners` (r:1 w:0)
@@ -196,10 +196,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `6010`
 		//  Estimated: `7687`
-		// Minimum execution time: 164_437_000 picoseconds.
-		Weight::from_parts(237_468_368, 7687)
-			// Standard Error: 46_607
-			.saturating_add(Weight::from_parts(174_080, 0).saturating_mul(s.into()))
+		// Minimum execution time: 113_351_000 picoseconds.
+		Weight::from_parts(123_149_523, 7687)
+			// Standard Error: 22_253
+			.saturating_add(Weight::from_parts(61_808, 0).saturating_mul(s.into()))
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 	}
 	/// Storage: `Attribution::KeyOwners` (r:1 w:0)
@@ -216,8 +216,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `5793`
 		//  Estimated: `7687`
-		// Minimum execution time: 79_104_000 picoseconds.
-		Weight::from_parts(100_782_000, 7687)
+		// Minimum execution time: 78_524_000 picoseconds.
+		Weight::from_parts(89_845_000, 7687)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -237,8 +237,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `5847`
 		//  Estimated: `7687`
-		// Minimum execution time: 132_456_000 picoseconds.
-		Weight::from_parts(157_857_000, 7687)
+		// Minimum execution time: 111_844_000 picoseconds.
+		Weight::from_parts(125_928_000, 7687)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 	}
 	/// Storage: `Attribution::KeyOwners` (r:1 w:0)
@@ -256,10 +256,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1361 + n * (4713 ±0)`
 		//  Estimated: `4228 + n * (6697 ±0)`
-		// Minimum execution time: 180_497_000 picoseconds.
-		Weight::from_parts(186_323_000, 4228)
-			// Standard Error: 1_443_841
-			.saturating_add(Weight::from_parts(62_183_175, 0).saturating_mul(n.into()))
+		// Minimum execution time: 99_091_000 picoseconds.
+		Weight::from_parts(57_967_158, 4228)
+			// Standard Error: 281_918
+			.saturating_add(Weight::from_parts(27_248_465, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(n.into())))
@@ -282,10 +282,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1415 + n * (4713 ±0)`
 		//  Estimated: `4228 + n * (6697 ±0)`
-		// Minimum execution time: 273_628_000 picoseconds.
-		Weight::from_parts(500_044_100, 4228)
-			// Standard Error: 2_142_760
-			.saturating_add(Weight::from_parts(31_592_310, 0).saturating_mul(n.into()))
+		// Minimum execution time: 126_139_000 picoseconds.
+		Weight::from_parts(98_757_180, 4228)
+			// Standard Error: 280_302
+			.saturating_add(Weight::from_parts(19_606_920, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 6697).saturating_mul(n.into()))
@@ -304,34 +304,34 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Attribution::Quorum` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Models::Models` (r:2 w:0)
 	/// Proof: `Models::Models` (`max_values`: None, `max_size`: Some(763), added: 3238, mode: `MaxEncodedLen`)
-	/// Storage: `Models::Snapshots` (r:32 w:0)
+	/// Storage: `Models::Snapshots` (r:35 w:0)
 	/// Proof: `Models::Snapshots` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:261 w:261)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `Attribution::ContributorEarnings` (r:32 w:32)
-	/// Proof: `Attribution::ContributorEarnings` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
-	/// Storage: `Attribution::DatasetRevenue` (r:16 w:16)
-	/// Proof: `Attribution::DatasetRevenue` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `Stake::Pools` (r:17 w:1)
 	/// Proof: `Stake::Pools` (`max_values`: None, `max_size`: Some(53), added: 2528, mode: `MaxEncodedLen`)
-	/// Storage: `Stake::TotalRewarded` (r:1 w:1)
-	/// Proof: `Stake::TotalRewarded` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::ModelRevenue` (r:1 w:1)
 	/// Proof: `Attribution::ModelRevenue` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Totals` (r:1 w:1)
 	/// Proof: `Attribution::Totals` (`max_values`: Some(1), `max_size`: Some(64), added: 559, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::ContributorEarnings` (r:32 w:32)
+	/// Proof: `Attribution::ContributorEarnings` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::DatasetRevenue` (r:16 w:16)
+	/// Proof: `Attribution::DatasetRevenue` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
+	/// Storage: `Stake::TotalRewarded` (r:1 w:1)
+	/// Proof: `Stake::TotalRewarded` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 64]`.
 	fn reveal_attributions(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `6340 + n * (5080 ±0)`
-		//  Estimated: `82750 + n * (10412 ±0)`
-		// Minimum execution time: 2_762_052_000 picoseconds.
-		Weight::from_parts(2_832_908_000, 82750)
-			// Standard Error: 35_408_986
-			.saturating_add(Weight::from_parts(2_273_004_273, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(111_u64))
+		//  Measured:  `16232 + n * (5113 ±0)`
+		//  Estimated: `90275 + n * (10412 ±0)`
+		// Minimum execution time: 1_230_406_000 picoseconds.
+		Weight::from_parts(987_389_691, 90275)
+			// Standard Error: 4_061_970
+			.saturating_add(Weight::from_parts(296_474_664, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(114_u64))
 			.saturating_add(T::DbWeight::get().reads((7_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(58_u64))
 			.saturating_add(T::DbWeight::get().writes((7_u64).saturating_mul(n.into())))
@@ -351,18 +351,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Attribution::Quorum` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Models::Models` (r:1 w:0)
 	/// Proof: `Models::Models` (`max_values`: None, `max_size`: Some(763), added: 3238, mode: `MaxEncodedLen`)
-	/// Storage: `Models::Snapshots` (r:32 w:0)
+	/// Storage: `Models::Snapshots` (r:35 w:0)
 	/// Proof: `Models::Snapshots` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 64]`.
 	fn reveal_attributions_pending(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3417 + n * (4777 ±0)`
-		//  Estimated: `82622 + n * (6697 ±0)`
-		// Minimum execution time: 702_481_000 picoseconds.
-		Weight::from_parts(960_342_005, 82622)
-			// Standard Error: 12_267_533
-			.saturating_add(Weight::from_parts(517_334_437, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(36_u64))
+		//  Measured:  `8830 + n * (4776 ±0)`
+		//  Estimated: `90275 + n * (6697 ±0)`
+		// Minimum execution time: 555_768_000 picoseconds.
+		Weight::from_parts(516_618_248, 90275)
+			// Standard Error: 486_857
+			.saturating_add(Weight::from_parts(36_341_229, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(39_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 6697).saturating_mul(n.into()))
@@ -386,10 +386,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1011 + n * (4732 ±0)`
 		//  Estimated: `3545 + n * (6697 ±0)`
-		// Minimum execution time: 185_070_000 picoseconds.
-		Weight::from_parts(170_294_465, 3545)
-			// Standard Error: 593_317
-			.saturating_add(Weight::from_parts(37_380_665, 0).saturating_mul(n.into()))
+		// Minimum execution time: 125_191_000 picoseconds.
+		Weight::from_parts(90_960_303, 3545)
+			// Standard Error: 278_714
+			.saturating_add(Weight::from_parts(24_279_874, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 6697).saturating_mul(n.into()))
@@ -407,10 +407,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `227 + k * (233 ±0)`
 		//  Estimated: `3593 + k * (2860 ±0)`
-		// Minimum execution time: 96_455_000 picoseconds.
-		Weight::from_parts(26_128_235, 3593)
-			// Standard Error: 97_640
-			.saturating_add(Weight::from_parts(89_044_597, 0).saturating_mul(k.into()))
+		// Minimum execution time: 60_256_000 picoseconds.
+		Weight::from_parts(13_936_610, 3593)
+			// Standard Error: 44_064
+			.saturating_add(Weight::from_parts(53_365_731, 0).saturating_mul(k.into()))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(k.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -423,8 +423,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 8_517_000 picoseconds.
-		Weight::from_parts(13_622_000, 0)
+		// Minimum execution time: 5_014_000 picoseconds.
+		Weight::from_parts(6_130_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Attribution::AttestorKeys` (r:1 w:1)
@@ -435,8 +435,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `237`
 		//  Estimated: `3545`
-		// Minimum execution time: 32_645_000 picoseconds.
-		Weight::from_parts(47_015_000, 3545)
+		// Minimum execution time: 16_932_000 picoseconds.
+		Weight::from_parts(21_002_000, 3545)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -448,8 +448,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `261`
 		//  Estimated: `3545`
-		// Minimum execution time: 40_400_000 picoseconds.
-		Weight::from_parts(54_007_000, 3545)
+		// Minimum execution time: 20_428_000 picoseconds.
+		Weight::from_parts(25_453_000, 3545)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -461,8 +461,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `206`
 		//  Estimated: `3545`
-		// Minimum execution time: 27_435_000 picoseconds.
-		Weight::from_parts(36_768_000, 3545)
+		// Minimum execution time: 13_883_000 picoseconds.
+		Weight::from_parts(17_157_000, 3545)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -474,8 +474,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `356`
 		//  Estimated: `6196`
-		// Minimum execution time: 90_099_000 picoseconds.
-		Weight::from_parts(159_932_000, 6196)
+		// Minimum execution time: 51_761_000 picoseconds.
+		Weight::from_parts(59_526_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -490,10 +490,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `126`
 		//  Estimated: `1493 + n * (6697 ±0)`
-		// Minimum execution time: 12_900_000 picoseconds.
-		Weight::from_parts(3_674_729, 1493)
-			// Standard Error: 3_866
-			.saturating_add(Weight::from_parts(4_136_699, 0).saturating_mul(n.into()))
+		// Minimum execution time: 5_060_000 picoseconds.
+		Weight::from_parts(6_761_836, 1493)
+			// Standard Error: 1_096
+			.saturating_add(Weight::from_parts(1_441_544, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -511,20 +511,20 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Models::Models` (`max_values`: None, `max_size`: Some(763), added: 3238, mode: `MaxEncodedLen`)
 	/// Storage: `Models::Snapshots` (r:256 w:0)
 	/// Proof: `Models::Snapshots` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
-	/// Storage: `Attribution::ContributorEarnings` (r:256 w:256)
-	/// Proof: `Attribution::ContributorEarnings` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
-	/// Storage: `Attribution::DatasetRevenue` (r:16 w:16)
-	/// Proof: `Attribution::DatasetRevenue` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `Stake::Pools` (r:17 w:1)
 	/// Proof: `Stake::Pools` (`max_values`: None, `max_size`: Some(53), added: 2528, mode: `MaxEncodedLen`)
-	/// Storage: `Stake::TotalRewarded` (r:1 w:1)
-	/// Proof: `Stake::TotalRewarded` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::ModelRevenue` (r:1 w:1)
 	/// Proof: `Attribution::ModelRevenue` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Totals` (r:1 w:1)
 	/// Proof: `Attribution::Totals` (`max_values`: Some(1), `max_size`: Some(64), added: 559, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::ContributorEarnings` (r:256 w:256)
+	/// Proof: `Attribution::ContributorEarnings` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::DatasetRevenue` (r:16 w:16)
+	/// Proof: `Attribution::DatasetRevenue` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
+	/// Storage: `Stake::TotalRewarded` (r:1 w:1)
+	/// Proof: `Stake::TotalRewarded` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Reveals` (r:0 w:1)
 	/// Proof: `Attribution::Reveals` (`max_values`: None, `max_size`: Some(529), added: 3004, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Commitments` (r:0 w:1)
@@ -533,11 +533,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn expire_inference(c: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `6571 + c * (69 ±0)`
-		//  Estimated: `36053 + c * (2555 ±0)`
-		// Minimum execution time: 877_178_000 picoseconds.
-		Weight::from_parts(2_119_761_581, 36053)
-			// Standard Error: 386_966
-			.saturating_add(Weight::from_parts(25_852_534, 0).saturating_mul(c.into()))
+		//  Estimated: `36053 + c * (2555 ±12)`
+		// Minimum execution time: 229_857_000 picoseconds.
+		Weight::from_parts(272_416_018, 36053)
+			// Standard Error: 36_004
+			.saturating_add(Weight::from_parts(8_783_013, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(40_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().writes(26_u64))
@@ -552,20 +552,20 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Models::Models` (`max_values`: None, `max_size`: Some(763), added: 3238, mode: `MaxEncodedLen`)
 	/// Storage: `Models::Snapshots` (r:256 w:0)
 	/// Proof: `Models::Snapshots` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
-	/// Storage: `Attribution::ContributorEarnings` (r:256 w:256)
-	/// Proof: `Attribution::ContributorEarnings` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
-	/// Storage: `Attribution::DatasetRevenue` (r:16 w:16)
-	/// Proof: `Attribution::DatasetRevenue` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `Stake::Pools` (r:17 w:1)
 	/// Proof: `Stake::Pools` (`max_values`: None, `max_size`: Some(53), added: 2528, mode: `MaxEncodedLen`)
-	/// Storage: `Stake::TotalRewarded` (r:1 w:1)
-	/// Proof: `Stake::TotalRewarded` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::ModelRevenue` (r:1 w:1)
 	/// Proof: `Attribution::ModelRevenue` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Totals` (r:1 w:1)
 	/// Proof: `Attribution::Totals` (`max_values`: Some(1), `max_size`: Some(64), added: 559, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::ContributorEarnings` (r:256 w:256)
+	/// Proof: `Attribution::ContributorEarnings` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::DatasetRevenue` (r:16 w:16)
+	/// Proof: `Attribution::DatasetRevenue` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
+	/// Storage: `Stake::TotalRewarded` (r:1 w:1)
+	/// Proof: `Stake::TotalRewarded` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Reveals` (r:0 w:1)
 	/// Proof: `Attribution::Reveals` (`max_values`: None, `max_size`: Some(529), added: 3004, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Commitments` (r:0 w:1)
@@ -574,11 +574,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn settle_expired(c: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `6757 + c * (70 ±0)`
-		//  Estimated: `36053 + c * (2555 ±15)`
-		// Minimum execution time: 580_777_000 picoseconds.
-		Weight::from_parts(2_227_231_256, 36053)
-			// Standard Error: 1_164_802
-			.saturating_add(Weight::from_parts(20_363_648, 0).saturating_mul(c.into()))
+		//  Estimated: `36053 + c * (2555 ±12)`
+		// Minimum execution time: 267_582_000 picoseconds.
+		Weight::from_parts(319_771_955, 36053)
+			// Standard Error: 34_695
+			.saturating_add(Weight::from_parts(9_178_453, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(39_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().writes(26_u64))
@@ -590,15 +590,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with RocksDb's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn settle_inference(q: u32, ) -> Weight {
-		Weight::from_parts(148_629_182, 6196)
-			.saturating_add(Weight::from_parts(589, 0).saturating_mul(q.into()))
+		Weight::from_parts(64_745_052, 6196)
+			.saturating_add(Weight::from_parts(729, 0).saturating_mul(q.into()))
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn settle_inferences(b: u32, q: u32, ) -> Weight {
-		Weight::from_parts(223_200_000, 6196)
-			.saturating_add(Weight::from_parts(88_473_032, 0).saturating_mul(b.into()))
-			.saturating_add(Weight::from_parts(25_636, 0).saturating_mul(q.into()))
+		Weight::from_parts(65_368_000, 6196)
+			.saturating_add(Weight::from_parts(41_774_364, 0).saturating_mul(b.into()))
+			.saturating_add(Weight::from_parts(9_487, 0).saturating_mul(q.into()))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(b.into())))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
@@ -606,74 +606,74 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 3238).saturating_mul(b.into()))
 	}
 	fn reveal_attribution(s: u32, d: u32, ) -> Weight {
-		Weight::from_parts(1_788_672_838, 34829)
-			.saturating_add(Weight::from_parts(42_223_759, 0).saturating_mul(s.into()))
-			.saturating_add(Weight::from_parts(96_976_291, 0).saturating_mul(d.into()))
-			.saturating_add(RocksDbWeight::get().reads(38_u64))
-			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(s.into())))
-			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(d.into())))
+		Weight::from_parts(860_180_757, 69885)
+			.saturating_add(Weight::from_parts(13_212_315, 0).saturating_mul(s.into()))
+			.saturating_add(Weight::from_parts(22_202_804, 0).saturating_mul(d.into()))
+			.saturating_add(RocksDbWeight::get().reads(65_u64))
+			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(s.into())))
+			.saturating_add(RocksDbWeight::get().reads((5_u64).saturating_mul(d.into())))
 			.saturating_add(RocksDbWeight::get().writes(33_u64))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(s.into())))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(d.into())))
-			.saturating_add(Weight::from_parts(0, 2528).saturating_mul(d.into()))
+			.saturating_add(Weight::from_parts(0, 8019).saturating_mul(d.into()))
 			.saturating_add(Weight::from_parts(0, 2555).saturating_mul(s.into()))
 	}
 	fn authorize_reveal_attribution(s: u32, ) -> Weight {
-		Weight::from_parts(237_468_368, 7687)
-			.saturating_add(Weight::from_parts(174_080, 0).saturating_mul(s.into()))
+		Weight::from_parts(123_149_523, 7687)
+			.saturating_add(Weight::from_parts(61_808, 0).saturating_mul(s.into()))
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 	}
 	fn commit_attribution() -> Weight {
-		Weight::from_parts(100_782_000, 7687)
+		Weight::from_parts(89_845_000, 7687)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn authorize_commit_attribution() -> Weight {
-		Weight::from_parts(157_857_000, 7687)
+		Weight::from_parts(125_928_000, 7687)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 	}
 	fn commit_attributions(n: u32, ) -> Weight {
-		Weight::from_parts(186_323_000, 4228)
-			.saturating_add(Weight::from_parts(62_183_175, 0).saturating_mul(n.into()))
+		Weight::from_parts(57_967_158, 4228)
+			.saturating_add(Weight::from_parts(27_248_465, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 6697).saturating_mul(n.into()))
 	}
 	fn authorize_commit_attributions(n: u32, ) -> Weight {
-		Weight::from_parts(500_044_100, 4228)
-			.saturating_add(Weight::from_parts(31_592_310, 0).saturating_mul(n.into()))
+		Weight::from_parts(98_757_180, 4228)
+			.saturating_add(Weight::from_parts(19_606_920, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 6697).saturating_mul(n.into()))
 	}
 	fn reveal_attributions(n: u32, ) -> Weight {
-		Weight::from_parts(2_832_908_000, 82750)
-			.saturating_add(Weight::from_parts(2_273_004_273, 0).saturating_mul(n.into()))
-			.saturating_add(RocksDbWeight::get().reads(111_u64))
+		Weight::from_parts(987_389_691, 90275)
+			.saturating_add(Weight::from_parts(296_474_664, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(114_u64))
 			.saturating_add(RocksDbWeight::get().reads((7_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(58_u64))
 			.saturating_add(RocksDbWeight::get().writes((7_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 10412).saturating_mul(n.into()))
 	}
 	fn reveal_attributions_pending(n: u32, ) -> Weight {
-		Weight::from_parts(960_342_005, 82622)
-			.saturating_add(Weight::from_parts(517_334_437, 0).saturating_mul(n.into()))
-			.saturating_add(RocksDbWeight::get().reads(36_u64))
+		Weight::from_parts(516_618_248, 90275)
+			.saturating_add(Weight::from_parts(36_341_229, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(39_u64))
 			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 6697).saturating_mul(n.into()))
 	}
 	fn authorize_reveal_attributions(n: u32, ) -> Weight {
-		Weight::from_parts(170_294_465, 3545)
-			.saturating_add(Weight::from_parts(37_380_665, 0).saturating_mul(n.into()))
+		Weight::from_parts(90_960_303, 3545)
+			.saturating_add(Weight::from_parts(24_279_874, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 6697).saturating_mul(n.into()))
 	}
 	fn dissent(k: u32, ) -> Weight {
-		Weight::from_parts(26_128_235, 3593)
-			.saturating_add(Weight::from_parts(89_044_597, 0).saturating_mul(k.into()))
+		Weight::from_parts(13_936_610, 3593)
+			.saturating_add(Weight::from_parts(53_365_731, 0).saturating_mul(k.into()))
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().reads((4_u64).saturating_mul(k.into())))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
@@ -681,40 +681,40 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2860).saturating_mul(k.into()))
 	}
 	fn set_quorum() -> Weight {
-		Weight::from_parts(13_622_000, 0)
+		Weight::from_parts(6_130_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn register_attestor_key() -> Weight {
-		Weight::from_parts(47_015_000, 3545)
+		Weight::from_parts(21_002_000, 3545)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn rotate_attestor_key() -> Weight {
-		Weight::from_parts(54_007_000, 3545)
+		Weight::from_parts(25_453_000, 3545)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn remove_attestor_key() -> Weight {
-		Weight::from_parts(36_768_000, 3545)
+		Weight::from_parts(17_157_000, 3545)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn claim_earnings() -> Weight {
-		Weight::from_parts(159_932_000, 6196)
+		Weight::from_parts(59_526_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn expiry_scan(n: u32, ) -> Weight {
-		Weight::from_parts(3_674_729, 1493)
-			.saturating_add(Weight::from_parts(4_136_699, 0).saturating_mul(n.into()))
+		Weight::from_parts(6_761_836, 1493)
+			.saturating_add(Weight::from_parts(1_441_544, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 			.saturating_add(Weight::from_parts(0, 6697).saturating_mul(n.into()))
 	}
 	fn expire_inference(c: u32, ) -> Weight {
-		Weight::from_parts(2_119_761_581, 36053)
-			.saturating_add(Weight::from_parts(25_852_534, 0).saturating_mul(c.into()))
+		Weight::from_parts(272_416_018, 36053)
+			.saturating_add(Weight::from_parts(8_783_013, 0).saturating_mul(c.into()))
 			.saturating_add(RocksDbWeight::get().reads(40_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(c.into())))
 			.saturating_add(RocksDbWeight::get().writes(26_u64))
@@ -722,8 +722,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2555).saturating_mul(c.into()))
 	}
 	fn settle_expired(c: u32, ) -> Weight {
-		Weight::from_parts(2_227_231_256, 36053)
-			.saturating_add(Weight::from_parts(20_363_648, 0).saturating_mul(c.into()))
+		Weight::from_parts(319_771_955, 36053)
+			.saturating_add(Weight::from_parts(9_178_453, 0).saturating_mul(c.into()))
 			.saturating_add(RocksDbWeight::get().reads(39_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(c.into())))
 			.saturating_add(RocksDbWeight::get().writes(26_u64))
