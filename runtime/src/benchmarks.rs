@@ -175,24 +175,32 @@ impl pallet_attribution::benchmarking::BenchmarkHelper<AccountId, Balance> for H
 		refs.sort();
 		let registered = Self::model(&owner, ids, Some(base), fee);
 		debug_assert_eq!(registered, model);
+		// Stake on the model and on every dataset: a settlement credits every pool it pays.
+		let targets: Vec<StakeTarget> = core::iter::once(StakeTarget::Model(model))
+			.chain(ids.iter().map(|d| StakeTarget::Dataset(*d)))
+			.collect();
 		let staker = Self::funded("model-staker", model);
-		pallet_stake::Pallet::<Runtime>::stake(
-			RuntimeOrigin::signed(staker.clone()),
-			StakeTarget::Model(model),
-			10 * UNIT,
-		)
-		.expect("benchmark stake");
-		// The stake earns once warmed up: the settlement credits the stakers' pool.
+		for target in &targets {
+			pallet_stake::Pallet::<Runtime>::stake(
+				RuntimeOrigin::signed(staker.clone()),
+				*target,
+				10 * UNIT,
+			)
+			.expect("benchmark stake");
+		}
+		// The stake earns once warmed up.
 		let now = frame_system::Pallet::<Runtime>::block_number();
 		frame_system::Pallet::<Runtime>::set_block_number(
 			now + <Runtime as pallet_stake::Config>::StakeWarmup::get(),
 		);
-		pallet_stake::Pallet::<Runtime>::activate_stake(
-			RuntimeOrigin::signed(owner.clone()),
-			StakeTarget::Model(model),
-			staker,
-		)
-		.expect("benchmark stake activates");
+		for target in targets {
+			pallet_stake::Pallet::<Runtime>::activate_stake(
+				RuntimeOrigin::signed(owner.clone()),
+				target,
+				staker.clone(),
+			)
+			.expect("benchmark stake activates");
+		}
 		(model, refs)
 	}
 

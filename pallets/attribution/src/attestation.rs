@@ -235,6 +235,14 @@ impl<T: Config> Pallet<T> {
 		T::WeightInfo::reveal_attribution(scores.len() as u32, runs)
 	}
 
+	/// The weight of `reveal_attribution` before dispatch: the settlement of `scores` with
+	/// every other attestor rewarded or slashed beyond the benchmarked quorum (each charged
+	/// as a dissenter).
+	pub fn reveal_call_weight(scores: &[(ContributionRef, sp_runtime::Perbill)]) -> Weight {
+		Self::reveal_weight(scores)
+			.saturating_add(T::WeightInfo::dissent(T::MaxAttestors::get().saturating_sub(1)))
+	}
+
 	/// Slashes `DissentSlash` of the bond of each attestor whose revealed result differs
 	/// from the quorum's and reports them with the evidence in `AttestorsDissented`.
 	pub(crate) fn report_dissent(
@@ -258,13 +266,13 @@ impl<T: Config> Pallet<T> {
 
 	/// Records an authorized reveal (after re-checking the state and validating the shares);
 	/// settles the inference when `Quorum` reveals agree, booking its payments in
-	/// `payments`. Returns `None` if the reveal was recorded, or the number of dissenters
-	/// slashed if it settled the inference.
+	/// `payments`. Returns `None` if the reveal was recorded, or how many attestors the
+	/// settlement rewarded and slashed if it settled the inference.
 	pub(crate) fn do_reveal(
 		reveal: Reveal,
 		payments: &mut Payments<T>,
 		snapshot: &mut SnapshotCache<T>,
-	) -> Result<Option<u32>, DispatchError> {
+	) -> Result<Option<Settled>, DispatchError> {
 		let RevealContext { attestor, pending, result, mut reveals } =
 			Self::check_reveal(&reveal, None)?;
 		let inference = reveal.inference;
@@ -290,7 +298,8 @@ impl<T: Config> Pallet<T> {
 		let (winners, dissenters): (Vec<_>, Vec<_>) =
 			reveals.into_iter().partition(|(_, h)| *h == result);
 		let winners: Vec<T::AccountId> = winners.into_iter().map(|(who, _)| who).collect();
-		let dissented = dissenters.len() as u32;
+		let settled =
+			Settled { winners: winners.len() as u32, dissenters: dissenters.len() as u32 };
 		Self::report_dissent(inference, result, dissenters);
 		Self::release_deposit(inference, &pending, &pending.payer, payments);
 		Self::pay_out(
@@ -301,6 +310,30 @@ impl<T: Config> Pallet<T> {
 			crate::impls::Allocation::Shares(allocation),
 			payments,
 		);
-		Ok(Some(dissented))
+		Ok(Some(settled))
+	}
+}
+
+/// The quorum the settlement benchmarks run at: their settlements reward this many attestors
+/// (half of `MaxAttestors`, at least one).
+pub(crate) fn benchmarked_quorum<T: Config>() -> u32 {
+	(T::MaxAttestors::get() / 2).max(1)
+}
+
+/// What a settling reveal did beyond recording itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Settled {
+	/// The attestors of the agreeing quorum (rewarded).
+	pub winners: u32,
+	/// The attestors whose reveal differed (slashed).
+	pub dissenters: u32,
+}
+
+impl Settled {
+	/// The attestors this settlement touched beyond what the settlement benchmarks measure
+	/// ([`benchmarked_quorum`] winners, no dissenter): each is charged as one dissenter,
+	/// which costs more than one attestor's reward.
+	pub fn others_beyond_benchmark<T: Config>(&self) -> u32 {
+		self.dissenters.saturating_add(self.winners.saturating_sub(benchmarked_quorum::<T>()))
 	}
 }

@@ -171,7 +171,8 @@ impl<T: Config> Pallet<T> {
 		let (contributions, datasets) = Self::distinct_scored(&batch);
 		let items = batch.reveals.len() as u32;
 		let mut settled = 0u32;
-		let mut dissenters = 0u32;
+		// The other attestors the settlements slashed or paid beyond the benchmarked ones.
+		let mut others = 0u32;
 		let mut skipped = Vec::new();
 		// The settlements' payments, made once per recipient after the last item; the
 		// snapshot entries of the batch's model, read once per contribution.
@@ -182,21 +183,23 @@ impl<T: Config> Pallet<T> {
 			let reveal =
 				Reveal { inference, key: batch.key.clone(), salt: item.salt, scores: item.scores };
 			// An item's bookings count only if the item applied.
-			let mut booked = payments.clone();
+			let mark = payments.checkpoint();
 			let outcome = with_storage_layer(|| {
 				let pending =
 					Inferences::<T>::get(inference).ok_or(Error::<T>::UnknownInference)?;
 				ensure!(pending.model == batch.model, Error::<T>::NotBatchModel);
-				Self::do_reveal(reveal, &mut booked, &mut snapshot)
+				Self::do_reveal(reveal, &mut payments, &mut snapshot)
 			});
 			match outcome {
-				Ok(Some(slashed)) => {
+				Ok(Some(settlement)) => {
 					settled += 1;
-					dissenters = dissenters.saturating_add(slashed);
-					payments = booked;
+					others = others.saturating_add(settlement.others_beyond_benchmark::<T>());
 				}
 				Ok(None) => {}
-				Err(e) => skipped.push((inference, e)),
+				Err(e) => {
+					payments.rollback(mark);
+					skipped.push((inference, e))
+				}
 			}
 		}
 		payments.make();
@@ -210,7 +213,7 @@ impl<T: Config> Pallet<T> {
 		} else {
 			Self::settling_weight(charged, contributions, datasets)
 				.saturating_add(recorded)
-				.saturating_add(T::WeightInfo::dissent(dissenters))
+				.saturating_add(T::WeightInfo::dissent(others))
 		};
 		Ok(Some(actual).into())
 	}
@@ -246,7 +249,7 @@ impl<T: Config> Pallet<T> {
 	/// benchmarked batch (its results all name the same `MaxAttributedContributions`
 	/// contributions over [`BENCHMARKED_DATASETS`] datasets, each with its own developer and
 	/// attestors, none with dissenters; the batch pays each staking pool, the model owner and
-	/// the protocol once, see [`crate::payments`]), plus, for every
+	/// the protocol once), plus, for every
 	/// further distinct contribution and dataset, what one costs in the single reveal's
 	/// benchmark. Dissent is charged apart ([`WeightInfo::dissent`]).
 	pub fn settling_weight(settled: u32, contributions: u32, datasets: u32) -> Weight {

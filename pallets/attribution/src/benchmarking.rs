@@ -21,9 +21,10 @@ use tributary_primitives::ContributionRef;
 
 /// Prepares the world the benchmarks need outside this pallet.
 pub trait BenchmarkHelper<AccountId, Balance> {
-	/// Register a model charging `fee`, with a base model and stake on it, trained on
-	/// `datasets` datasets that hold `contributions` contributions in all (spread evenly, at
-	/// least one each, every one with its own contributor). Returns the model and its
+	/// Register a model charging `fee`, with a base model, trained on `datasets` datasets
+	/// that hold `contributions` contributions in all (spread evenly, at least one each,
+	/// every one with its own contributor), with warmed-up stake on the model and on every
+	/// dataset (so a settlement credits every pool it pays). Returns the model and its
 	/// contributions in increasing order.
 	fn model_with_contributions(
 		datasets: u32,
@@ -261,7 +262,7 @@ fn authorize<T: Config>(call: &Call<T>) -> Result<(), BenchmarkError> {
 
 /// A quorum with both winners and dissenters on record.
 fn split_quorum<T: Config>() {
-	Quorum::<T>::put((T::MaxAttestors::get() / 2).max(1));
+	Quorum::<T>::put(crate::attestation::benchmarked_quorum::<T>());
 }
 
 /// A pending inference of a model whose fallback snapshot holds `c` contributions (spread

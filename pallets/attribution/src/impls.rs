@@ -264,13 +264,17 @@ impl<T: Config> Pallet<T> {
 			let pool = T::AttestorRewardShare::get().mul_floor(protocol_cut);
 			let each = pool / (attestors.len() as u32).into();
 			if !each.is_zero() {
+				// An attestor that cannot receive its reward leaves it to the protocol account.
+				let mut rewarded = Vec::with_capacity(attestors.len());
 				for attestor in attestors {
-					payments.pay(attestor, each);
+					if payments.pay(attestor, each) {
+						rewarded.push(attestor.clone());
+					}
 					to_protocol_account = to_protocol_account.saturating_sub(each);
 				}
 				Self::deposit_event(Event::AttestorsRewarded {
 					inference,
-					attestors: attestors.to_vec(),
+					attestors: rewarded,
 					each,
 				});
 			}

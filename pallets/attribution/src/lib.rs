@@ -404,7 +404,8 @@ pub mod pallet {
 		AttestorsRewarded {
 			/// The inference.
 			inference: InferenceId,
-			/// The attestors.
+			/// The attestors paid (an attestor whose account cannot receive the reward is
+			/// left out; its part goes to the protocol account).
 			attestors: Vec<T::AccountId>,
 			/// Paid to each.
 			each: BalanceOf<T>,
@@ -672,7 +673,7 @@ pub mod pallet {
 		/// `commit_attribution` (domain [`REVEAL_DOMAIN`]). Emits `AttributionRevealed` (and
 		/// the settlement's events).
 		#[pallet::call_index(6)]
-		#[pallet::weight(Pallet::<T>::reveal_weight(&reveal.scores))]
+		#[pallet::weight(Pallet::<T>::reveal_call_weight(&reveal.scores))]
 		#[pallet::authorize(Pallet::<T>::authorize_reveal)]
 		#[pallet::weight_of_authorize(
 			T::WeightInfo::authorize_reveal_attribution(reveal.scores.len() as u32)
@@ -681,13 +682,16 @@ pub mod pallet {
 			origin: OriginFor<T>,
 			reveal: Reveal,
 			signature: AttestorSignature,
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			frame_system::ensure_authorized(origin)?;
 			let _ = signature; // verified by the authorization
+			let weight = Self::reveal_weight(&reveal.scores);
 			let mut payments = payments::Payments::<T>::default();
-			Self::do_reveal(reveal, &mut payments, &mut snapshot::SnapshotCache::default())?;
+			let settled =
+				Self::do_reveal(reveal, &mut payments, &mut snapshot::SnapshotCache::default())?;
 			payments.make();
-			Ok(())
+			let others = settled.map_or(0, |s| s.others_beyond_benchmark::<T>());
+			Ok(Some(weight.saturating_add(T::WeightInfo::dissent(others))).into())
 		}
 
 		/// An attestor's commitments to several pending inferences in one authorized

@@ -165,6 +165,9 @@ impl crate::benchmarking::BenchmarkHelper<AccountId, Balance> for MockBenchmarkH
 			Some(base),
 		);
 		MockStaking::stake_on(model);
+		for dataset in first..first + datasets {
+			MockStaking::stake_on_dataset(dataset);
+		}
 		(model, refs)
 	}
 	fn make_attestor(who: &AccountId) {
@@ -367,7 +370,7 @@ impl StakingHooks<AccountId, Balance> for MockStaking {
 		STAKER_REWARDS.with(|r| *r.borrow_mut().entry(model).or_default() += amount);
 		Ok(())
 	}
-	fn can_reward(target: StakeTarget) -> bool {
+	fn can_reward(target: StakeTarget, _amount: Balance) -> bool {
 		match target {
 			StakeTarget::Model(model) => STAKED_MODELS.with(|s| s.borrow().contains(&model)),
 			StakeTarget::Dataset(dataset) => {

@@ -5,20 +5,27 @@
 //! pools and contributors for every inference it settles: booking the amounts and moving the
 //! funds once per recipient (one transfer, one staker credit per pool, one update of each
 //! contributor's earnings and each dataset's revenue) makes a settlement's cost independent
-//! of the number of pools it pays and of how often the batch pays a contributor. Each inference's events state what it paid as if it had
-//! paid alone, because a booking is accepted only when it could be paid at that moment:
+//! of the number of pools it pays and of how often the batch pays a contributor.
+//!
+//! Each inference's events state what it paid as if it had paid alone, because a booking is
+//! accepted only when it could be paid at that moment:
 //!
 //! - a transfer to an account is booked for it only if the account can receive what is
 //!   already booked for it plus the amount (`can_deposit`, as the transfer itself checks);
 //!   otherwise the caller routes the amount to the protocol account;
-//! - a staker credit is booked only if the target has (warmed-up) stake.
+//! - a staker credit is booked only if the target's pool can be credited with what is
+//!   already booked for it plus the amount (`StakingHooks::can_reward`) and the reward
+//!   account can receive all booked credits.
+//!
+//! A batch undoes the bookings of an item that did not apply ([`Payments::rollback`] to the
+//! item's [`Payments::checkpoint`]), in time proportional to the item's bookings.
 //!
 //! [`Payments::make`] moves the funds from the escrow. Should a booked payment fail then
 //! (the checks above make it as unlikely as the transfers they mirror), its amount goes to
 //! the protocol account, or stays in the escrow as `ProtocolArrears`: every unit leaves the
 //! escrow once, or is accounted for.
 
-use alloc::collections::btree_map::BTreeMap;
+use alloc::{collections::btree_map::BTreeMap, vec::Vec};
 use frame_support::{
 	storage::{transactional::with_transaction_opaque_err, TransactionOutcome},
 	traits::{
@@ -34,12 +41,22 @@ use crate::{
 	BalanceOf, Config, ContributorEarnings, DatasetRevenue, Pallet, ProtocolArrears, Totals,
 };
 
-/// Transfers from the escrow and staker credits booked by settlements, by recipient.
+/// Transfers from the escrow, staker credits, earnings and revenue booked by settlements,
+/// by recipient, with the journal of bookings that [`Payments::rollback`] undoes.
 pub(crate) struct Payments<T: Config> {
 	transfers: BTreeMap<T::AccountId, BalanceOf<T>>,
 	stakers: BTreeMap<StakeTarget, BalanceOf<T>>,
 	earnings: BTreeMap<T::AccountId, BalanceOf<T>>,
 	dataset_revenue: BTreeMap<DatasetId, BalanceOf<T>>,
+	journal: Vec<Booking<T>>,
+}
+
+/// One booking, as the journal records it.
+enum Booking<T: Config> {
+	Transfer(T::AccountId, BalanceOf<T>),
+	Stakers(StakeTarget, BalanceOf<T>),
+	Earning(T::AccountId, BalanceOf<T>),
+	Revenue(DatasetId, BalanceOf<T>),
 }
 
 impl<T: Config> Default for Payments<T> {
@@ -49,17 +66,23 @@ impl<T: Config> Default for Payments<T> {
 			stakers: BTreeMap::new(),
 			earnings: BTreeMap::new(),
 			dataset_revenue: BTreeMap::new(),
+			journal: Vec::new(),
 		}
 	}
 }
 
-impl<T: Config> Clone for Payments<T> {
-	fn clone(&self) -> Self {
-		Self {
-			transfers: self.transfers.clone(),
-			stakers: self.stakers.clone(),
-			earnings: self.earnings.clone(),
-			dataset_revenue: self.dataset_revenue.clone(),
+/// Adds `amount` to `key`'s entry.
+fn add<K: Ord, B: Saturating + Zero + Copy>(map: &mut BTreeMap<K, B>, key: K, amount: B) {
+	let entry = map.entry(key).or_insert_with(Zero::zero);
+	*entry = entry.saturating_add(amount);
+}
+
+/// Takes `amount` off `key`'s entry (added before), removing an entry that reaches zero.
+fn take<K: Ord, B: Saturating + Zero + Copy>(map: &mut BTreeMap<K, B>, key: &K, amount: B) {
+	if let Some(entry) = map.get_mut(key) {
+		*entry = entry.saturating_sub(amount);
+		if entry.is_zero() {
+			map.remove(key);
 		}
 	}
 }
@@ -76,18 +99,23 @@ impl<T: Config> Payments<T> {
 		let receives =
 			T::Currency::can_deposit(to, total, Provenance::Extant) == DepositConsequence::Success;
 		let recipient = if receives { to.clone() } else { T::ProtocolAccount::get() };
-		let entry = self.transfers.entry(recipient).or_insert_with(Zero::zero);
-		*entry = entry.saturating_add(amount);
+		add(&mut self.transfers, recipient.clone(), amount);
+		self.journal.push(Booking::Transfer(recipient, amount));
 		receives
 	}
 
 	/// Books a credit of `amount` to the stakers of `target`. Returns whether it was booked:
-	/// `false` for a zero amount or a target without (warmed-up) stake.
+	/// `false` for a zero amount, or a target whose pool cannot take what is booked for it
+	/// plus `amount` (no warmed-up stake, or an accumulator that would overflow).
 	///
 	/// The stakers' funds move to the reward account in one transfer, so the booking also
 	/// needs that account to be able to receive all booked credits.
 	pub(crate) fn credit_stakers(&mut self, target: StakeTarget, amount: BalanceOf<T>) -> bool {
-		if amount.is_zero() || !T::Staking::can_reward(target) {
+		if amount.is_zero() {
+			return false;
+		}
+		let for_target = self.stakers.get(&target).copied().unwrap_or_else(Zero::zero);
+		if !T::Staking::can_reward(target, for_target.saturating_add(amount)) {
 			return false;
 		}
 		let booked =
@@ -100,22 +128,42 @@ impl<T: Config> Payments<T> {
 		if !arrives {
 			return false;
 		}
-		let entry = self.stakers.entry(target).or_insert_with(Zero::zero);
-		*entry = entry.saturating_add(amount);
+		add(&mut self.stakers, target, amount);
+		self.journal.push(Booking::Stakers(target, amount));
 		true
 	}
 
 	/// Books `amount` of earnings for contributor `to` (they stay in the escrow until
 	/// claimed).
 	pub(crate) fn earn(&mut self, to: &T::AccountId, amount: BalanceOf<T>) {
-		let entry = self.earnings.entry(to.clone()).or_insert_with(Zero::zero);
-		*entry = entry.saturating_add(amount);
+		add(&mut self.earnings, to.clone(), amount);
+		self.journal.push(Booking::Earning(to.clone(), amount));
 	}
 
 	/// Books `amount` of revenue earned by the contributions of `dataset`.
 	pub(crate) fn dataset_revenue(&mut self, dataset: DatasetId, amount: BalanceOf<T>) {
-		let entry = self.dataset_revenue.entry(dataset).or_insert_with(Zero::zero);
-		*entry = entry.saturating_add(amount);
+		add(&mut self.dataset_revenue, dataset, amount);
+		self.journal.push(Booking::Revenue(dataset, amount));
+	}
+
+	/// A mark to [`Self::rollback`] to.
+	pub(crate) fn checkpoint(&self) -> usize {
+		self.journal.len()
+	}
+
+	/// Undoes every booking made since `mark` was taken.
+	pub(crate) fn rollback(&mut self, mark: usize) {
+		while self.journal.len() > mark {
+			match self.journal.pop() {
+				Some(Booking::Transfer(to, amount)) => take(&mut self.transfers, &to, amount),
+				Some(Booking::Stakers(target, amount)) => take(&mut self.stakers, &target, amount),
+				Some(Booking::Earning(to, amount)) => take(&mut self.earnings, &to, amount),
+				Some(Booking::Revenue(dataset, amount)) => {
+					take(&mut self.dataset_revenue, &dataset, amount)
+				}
+				None => break,
+			}
+		}
 	}
 
 	/// Makes the booked payments: the contributors' earnings and the datasets' revenue, the
@@ -224,5 +272,61 @@ fn credit_stakers<T: Config>(credits: BTreeMap<StakeTarget, BalanceOf<T>>) -> Ba
 			);
 			total
 		}
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use crate::mock::{new_test_ext, AccountId, Balance, MockStaking, Test, ATT1, C1, OWNER};
+
+	/// Everything booked, by kind and recipient.
+	type Booked = (
+		BTreeMap<AccountId, Balance>,
+		BTreeMap<StakeTarget, Balance>,
+		BTreeMap<AccountId, Balance>,
+		BTreeMap<DatasetId, Balance>,
+	);
+
+	fn booked(p: &Payments<Test>) -> Booked {
+		(p.transfers.clone(), p.stakers.clone(), p.earnings.clone(), p.dataset_revenue.clone())
+	}
+
+	#[test]
+	fn a_rollback_undoes_exactly_the_bookings_since_its_checkpoint() {
+		new_test_ext().execute_with(|| {
+			MockStaking::stake_on(0);
+			let mut payments = Payments::<Test>::default();
+			assert!(payments.pay(&OWNER, 100));
+			assert!(payments.credit_stakers(StakeTarget::Model(0), 40));
+			payments.earn(&C1, 7);
+			payments.dataset_revenue(3, 7);
+			let before = booked(&payments);
+			let mark = payments.checkpoint();
+			// More for the same recipients, and new recipients.
+			assert!(payments.pay(&OWNER, 5));
+			assert!(payments.pay(&ATT1, 9));
+			assert!(payments.credit_stakers(StakeTarget::Model(0), 1));
+			payments.earn(&C1, 2);
+			payments.earn(&ATT1, 2);
+			payments.dataset_revenue(4, 2);
+			assert_ne!(booked(&payments), before);
+			payments.rollback(mark);
+			assert_eq!(booked(&payments), before);
+			assert_eq!(payments.checkpoint(), mark);
+			// A rollback to the start leaves nothing booked.
+			payments.rollback(0);
+			assert_eq!(booked(&payments), Default::default());
+		});
+	}
+
+	#[test]
+	fn a_credit_is_refused_for_a_pool_without_stake() {
+		new_test_ext().execute_with(|| {
+			let mut payments = Payments::<Test>::default();
+			assert!(!payments.credit_stakers(StakeTarget::Model(9), 40));
+			assert!(!payments.credit_stakers(StakeTarget::Model(0), 0));
+			assert_eq!(booked(&payments), Default::default());
+		});
 	}
 }

@@ -331,18 +331,25 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Credit `amount` to `target`'s stakers; see [`StakingHooks::reward_stakers`].
+	/// `target`'s pool and `TotalRewarded` once `amount` is credited to its stakers, or
+	/// `None` if it cannot be: no (warmed-up) stake, or an accumulator would overflow.
+	fn reward_increment(
+		target: StakeTarget,
+		amount: BalanceOf<T>,
+	) -> Option<(crate::types::PoolOf<T>, BalanceOf<T>)> {
+		let mut pool = Pools::<T>::get(target).filter(|p| !p.total.is_zero())?;
+		let increment =
+			mul_div_down(amount.saturated_into(), ACC_SCALE, pool.total.saturated_into())?;
+		pool.reward_per_share = pool.reward_per_share.checked_add(increment)?;
+		let rewarded = TotalRewarded::<T>::get().checked_add(&amount)?;
+		Some((pool, rewarded))
+	}
+
 	pub(crate) fn do_reward_stakers(
 		target: StakeTarget,
 		amount: BalanceOf<T>,
 	) -> Result<(), BalanceOf<T>> {
-		let Some(mut pool) = Pools::<T>::get(target).filter(|p| !p.total.is_zero()) else {
-			return Err(amount);
-		};
-		let increment =
-			mul_div_down(amount.saturated_into(), ACC_SCALE, pool.total.saturated_into())
-				.ok_or(amount)?;
-		pool.reward_per_share = pool.reward_per_share.checked_add(increment).ok_or(amount)?;
-		let rewarded = TotalRewarded::<T>::get().checked_add(&amount).ok_or(amount)?;
+		let (pool, rewarded) = Self::reward_increment(target, amount).ok_or(amount)?;
 		// Credit only funds that arrived: they must be free in the reward account (above its
 		// existential deposit) and are held there until claimed.
 		T::Currency::hold(&HoldReason::StakerRewards.into(), &Self::reward_account(), amount)
@@ -445,8 +452,8 @@ impl<T: Config> StakingHooks<T::AccountId, BalanceOf<T>> for Pallet<T> {
 		Self::do_reward_stakers(target, amount)
 	}
 
-	fn can_reward(target: StakeTarget) -> bool {
-		Pools::<T>::get(target).is_some_and(|p| !p.total.is_zero())
+	fn can_reward(target: StakeTarget, amount: BalanceOf<T>) -> bool {
+		Self::reward_increment(target, amount).is_some()
 	}
 
 	fn is_attestor(who: &T::AccountId) -> bool {

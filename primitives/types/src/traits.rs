@@ -180,9 +180,10 @@ pub trait StakingHooks<AccountId, Balance> {
 	/// it back on `Err`.
 	fn reward_stakers(target: crate::StakeTarget, amount: Balance) -> Result<(), Balance>;
 
-	/// Whether [`Self::reward_stakers`] would credit `target`: it has (warmed-up) stake.
-	/// Settlement books a staker credit only then, and makes it when its call ends.
-	fn can_reward(target: crate::StakeTarget) -> bool;
+	/// Whether [`Self::reward_stakers`] would credit `amount` to `target`, the funds having
+	/// arrived: it has (warmed-up) stake and its accounting does not overflow. Settlement
+	/// books a staker credit only then, and makes it when its call ends.
+	fn can_reward(target: crate::StakeTarget, amount: Balance) -> bool;
 
 	/// Whether `who` is an attestor in good standing: bonded at least the minimum and not
 	/// unbonding.

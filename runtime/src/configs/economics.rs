@@ -13,6 +13,10 @@ use crate::{
 	MILLI_UNIT, MINUTES, UNIT,
 };
 
+/// The most contributions a model's snapshot holds: the models pallet's bound and the number
+/// the attribution pallet pays on timeout (and its benchmarks look contributions up in).
+pub const MAX_SNAPSHOT_CONTRIBUTIONS: u32 = 256;
+
 parameter_types! {
 	/// The escrow of pending inference fees.
 	pub const AttributionPalletId: PalletId = PalletId(*b"trb/attr");
@@ -93,7 +97,7 @@ impl pallet_models::Config for Runtime {
 	type MaxDatasetsPerModel = ConstU32<16>;
 	type MaxUriLen = ConstU32<256>;
 	type MaxLineageDepth = ConstU32<8>;
-	type MaxSnapshotContributions = ConstU32<256>;
+	type MaxSnapshotContributions = ConstU32<MAX_SNAPSHOT_CONTRIBUTIONS>;
 	type MaxRecordsPerContribution = ConstU32<1_000_000>;
 	type WeightInfo = pallet_models::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
@@ -143,7 +147,7 @@ impl pallet_attribution::Config for Runtime {
 	type MaxExpiryScan = ConstU32<1024>;
 	type MaxExpiredPerBlock = ConstU32<8>;
 	// Every contribution of a model's fallback snapshot is paid on timeout.
-	type MaxFallbackContributions = ConstU32<256>;
+	type MaxFallbackContributions = ConstU32<MAX_SNAPSHOT_CONTRIBUTIONS>;
 	type ExpiryDeposit = ExpiryDeposit;
 	type WeightInfo = pallet_attribution::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]

@@ -139,6 +139,8 @@ pub(crate) fn submit_commit(
 pub(crate) fn submit_reveal(reveal: Reveal, signature: AttestorSignature) -> DispatchResult {
 	Attribution::check_reveal(&reveal, Some(&signature))?;
 	Attribution::reveal_attribution(authorized(), reveal, signature)
+		.map(|_| ())
+		.map_err(|e| e.error)
 }
 
 /// `who` commits to `scores` for `id`.
