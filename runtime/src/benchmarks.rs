@@ -173,7 +173,7 @@ impl pallet_attribution::benchmarking::BenchmarkHelper<AccountId, Balance> for H
 			refs.push(ContributionRef::new(dataset, id));
 		}
 		refs.sort();
-		let registered = Self::model(&owner, ids, Some(base), fee);
+		let registered = Self::model(&owner, ids.clone(), Some(base), fee);
 		debug_assert_eq!(registered, model);
 		// Stake on the model and on every dataset: a settlement credits every pool it pays.
 		let targets: Vec<StakeTarget> = core::iter::once(StakeTarget::Model(model))

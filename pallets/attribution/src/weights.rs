@@ -85,10 +85,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `803`
 		//  Estimated: `6196`
-		// Minimum execution time: 61_048_000 picoseconds.
-		Weight::from_parts(64_745_052, 6196)
-			// Standard Error: 17
-			.saturating_add(Weight::from_parts(729, 0).saturating_mul(q.into()))
+		// Minimum execution time: 62_637_000 picoseconds.
+		Weight::from_parts(70_447_029, 6196)
+			// Standard Error: 20
+			.saturating_add(Weight::from_parts(850, 0).saturating_mul(q.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -110,12 +110,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `550 + b * (276 ±0)`
 		//  Estimated: `6196 + b * (3238 ±0)`
-		// Minimum execution time: 65_114_000 picoseconds.
-		Weight::from_parts(65_368_000, 6196)
-			// Standard Error: 185_908
-			.saturating_add(Weight::from_parts(41_774_364, 0).saturating_mul(b.into()))
-			// Standard Error: 2_903
-			.saturating_add(Weight::from_parts(9_487, 0).saturating_mul(q.into()))
+		// Minimum execution time: 68_241_000 picoseconds.
+		Weight::from_parts(68_339_000, 6196)
+			// Standard Error: 278_722
+			.saturating_add(Weight::from_parts(44_632_300, 0).saturating_mul(b.into()))
+			// Standard Error: 4_352
+			.saturating_add(Weight::from_parts(16_901, 0).saturating_mul(q.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(b.into())))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
@@ -144,8 +144,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:13 w:13)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `Stake::Pools` (r:17 w:1)
+	/// Storage: `Stake::Pools` (r:17 w:17)
 	/// Proof: `Stake::Pools` (`max_values`: None, `max_size`: Some(53), added: 2528, mode: `MaxEncodedLen`)
+	/// Storage: `Stake::TotalRewarded` (r:1 w:1)
+	/// Proof: `Stake::TotalRewarded` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::ModelRevenue` (r:1 w:1)
 	/// Proof: `Attribution::ModelRevenue` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Totals` (r:1 w:1)
@@ -154,26 +156,24 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Attribution::ContributorEarnings` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::DatasetRevenue` (r:16 w:16)
 	/// Proof: `Attribution::DatasetRevenue` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
-	/// Storage: `Stake::TotalRewarded` (r:1 w:1)
-	/// Proof: `Stake::TotalRewarded` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// The range of component `s` is `[16, 32]`.
 	/// The range of component `d` is `[1, 16]`.
 	fn reveal_attribution(s: u32, d: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `21356 + d * (13 ±0) + s * (103 ±0)`
-		//  Estimated: `69885 + d * (8019 ±1_580) + s * (2555 ±0)`
-		// Minimum execution time: 1_104_165_000 picoseconds.
-		Weight::from_parts(860_180_757, 69885)
-			// Standard Error: 1_723_247
-			.saturating_add(Weight::from_parts(13_212_315, 0).saturating_mul(s.into()))
-			// Standard Error: 1_838_852
-			.saturating_add(Weight::from_parts(22_202_804, 0).saturating_mul(d.into()))
+		//  Measured:  `21363 + d * (70 ±0) + s * (103 ±0)`
+		//  Estimated: `69885 + d * (8019 ±0) + s * (2555 ±0)`
+		// Minimum execution time: 1_368_755_000 picoseconds.
+		Weight::from_parts(832_435_744, 69885)
+			// Standard Error: 1_815_196
+			.saturating_add(Weight::from_parts(16_334_260, 0).saturating_mul(s.into()))
+			// Standard Error: 1_936_970
+			.saturating_add(Weight::from_parts(65_660_501, 0).saturating_mul(d.into()))
 			.saturating_add(T::DbWeight::get().reads(65_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(s.into())))
 			.saturating_add(T::DbWeight::get().reads((5_u64).saturating_mul(d.into())))
 			.saturating_add(T::DbWeight::get().writes(33_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(s.into())))
-			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(d.into())))
+			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(d.into())))
 			.saturating_add(Weight::from_parts(0, 8019).saturating_mul(d.into()))
 			.saturating_add(Weight::from_parts(0, 2555).saturating_mul(s.into()))
 	}
@@ -192,14 +192,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::BlockHash` (r:1 w:0)
 	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// The range of component `s` is `[1, 32]`.
-	fn authorize_reveal_attribution(s: u32, ) -> Weight {
+	fn authorize_reveal_attribution(_s: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `6010`
 		//  Estimated: `7687`
-		// Minimum execution time: 113_351_000 picoseconds.
-		Weight::from_parts(123_149_523, 7687)
-			// Standard Error: 22_253
-			.saturating_add(Weight::from_parts(61_808, 0).saturating_mul(s.into()))
+		// Minimum execution time: 118_554_000 picoseconds.
+		Weight::from_parts(138_464_207, 7687)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 	}
 	/// Storage: `Attribution::KeyOwners` (r:1 w:0)
@@ -216,8 +214,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `5793`
 		//  Estimated: `7687`
-		// Minimum execution time: 78_524_000 picoseconds.
-		Weight::from_parts(89_845_000, 7687)
+		// Minimum execution time: 87_143_000 picoseconds.
+		Weight::from_parts(102_710_000, 7687)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -237,8 +235,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `5847`
 		//  Estimated: `7687`
-		// Minimum execution time: 111_844_000 picoseconds.
-		Weight::from_parts(125_928_000, 7687)
+		// Minimum execution time: 118_839_000 picoseconds.
+		Weight::from_parts(133_237_000, 7687)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 	}
 	/// Storage: `Attribution::KeyOwners` (r:1 w:0)
@@ -254,12 +252,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[1, 64]`.
 	fn commit_attributions(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1361 + n * (4713 ±0)`
+		//  Measured:  `1360 + n * (4713 ±0)`
 		//  Estimated: `4228 + n * (6697 ±0)`
-		// Minimum execution time: 99_091_000 picoseconds.
-		Weight::from_parts(57_967_158, 4228)
-			// Standard Error: 281_918
-			.saturating_add(Weight::from_parts(27_248_465, 0).saturating_mul(n.into()))
+		// Minimum execution time: 114_696_000 picoseconds.
+		Weight::from_parts(61_286_523, 4228)
+			// Standard Error: 400_389
+			.saturating_add(Weight::from_parts(27_351_775, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(n.into())))
@@ -282,10 +280,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1415 + n * (4713 ±0)`
 		//  Estimated: `4228 + n * (6697 ±0)`
-		// Minimum execution time: 126_139_000 picoseconds.
-		Weight::from_parts(98_757_180, 4228)
-			// Standard Error: 280_302
-			.saturating_add(Weight::from_parts(19_606_920, 0).saturating_mul(n.into()))
+		// Minimum execution time: 154_492_000 picoseconds.
+		Weight::from_parts(136_408_410, 4228)
+			// Standard Error: 299_210
+			.saturating_add(Weight::from_parts(20_747_003, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 6697).saturating_mul(n.into()))
@@ -308,8 +306,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Models::Snapshots` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:261 w:261)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `Stake::Pools` (r:17 w:1)
+	/// Storage: `Stake::Pools` (r:17 w:17)
 	/// Proof: `Stake::Pools` (`max_values`: None, `max_size`: Some(53), added: 2528, mode: `MaxEncodedLen`)
+	/// Storage: `Stake::TotalRewarded` (r:1 w:1)
+	/// Proof: `Stake::TotalRewarded` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::ModelRevenue` (r:1 w:1)
 	/// Proof: `Attribution::ModelRevenue` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Totals` (r:1 w:1)
@@ -318,22 +318,20 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Attribution::ContributorEarnings` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::DatasetRevenue` (r:16 w:16)
 	/// Proof: `Attribution::DatasetRevenue` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
-	/// Storage: `Stake::TotalRewarded` (r:1 w:1)
-	/// Proof: `Stake::TotalRewarded` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 64]`.
 	fn reveal_attributions(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `16232 + n * (5113 ±0)`
+		//  Measured:  `17158 + n * (5113 ±0)`
 		//  Estimated: `90275 + n * (10412 ±0)`
-		// Minimum execution time: 1_230_406_000 picoseconds.
-		Weight::from_parts(987_389_691, 90275)
-			// Standard Error: 4_061_970
-			.saturating_add(Weight::from_parts(296_474_664, 0).saturating_mul(n.into()))
+		// Minimum execution time: 1_900_880_000 picoseconds.
+		Weight::from_parts(1_384_332_319, 90275)
+			// Standard Error: 2_759_542
+			.saturating_add(Weight::from_parts(366_262_798, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(114_u64))
 			.saturating_add(T::DbWeight::get().reads((7_u64).saturating_mul(n.into())))
-			.saturating_add(T::DbWeight::get().writes(58_u64))
+			.saturating_add(T::DbWeight::get().writes(74_u64))
 			.saturating_add(T::DbWeight::get().writes((7_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 10412).saturating_mul(n.into()))
 	}
@@ -356,12 +354,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[1, 64]`.
 	fn reveal_attributions_pending(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `8830 + n * (4776 ±0)`
+		//  Measured:  `8830 + n * (4777 ±0)`
 		//  Estimated: `90275 + n * (6697 ±0)`
-		// Minimum execution time: 555_768_000 picoseconds.
-		Weight::from_parts(516_618_248, 90275)
-			// Standard Error: 486_857
-			.saturating_add(Weight::from_parts(36_341_229, 0).saturating_mul(n.into()))
+		// Minimum execution time: 656_574_000 picoseconds.
+		Weight::from_parts(626_872_891, 90275)
+			// Standard Error: 574_252
+			.saturating_add(Weight::from_parts(36_147_727, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(39_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(n.into())))
@@ -386,10 +384,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1011 + n * (4732 ±0)`
 		//  Estimated: `3545 + n * (6697 ±0)`
-		// Minimum execution time: 125_191_000 picoseconds.
-		Weight::from_parts(90_960_303, 3545)
-			// Standard Error: 278_714
-			.saturating_add(Weight::from_parts(24_279_874, 0).saturating_mul(n.into()))
+		// Minimum execution time: 159_762_000 picoseconds.
+		Weight::from_parts(137_211_112, 3545)
+			// Standard Error: 306_756
+			.saturating_add(Weight::from_parts(27_602_259, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 6697).saturating_mul(n.into()))
@@ -407,10 +405,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `227 + k * (233 ±0)`
 		//  Estimated: `3593 + k * (2860 ±0)`
-		// Minimum execution time: 60_256_000 picoseconds.
-		Weight::from_parts(13_936_610, 3593)
-			// Standard Error: 44_064
-			.saturating_add(Weight::from_parts(53_365_731, 0).saturating_mul(k.into()))
+		// Minimum execution time: 60_554_000 picoseconds.
+		Weight::from_parts(12_805_515, 3593)
+			// Standard Error: 55_461
+			.saturating_add(Weight::from_parts(54_395_686, 0).saturating_mul(k.into()))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(k.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -423,8 +421,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 5_014_000 picoseconds.
-		Weight::from_parts(6_130_000, 0)
+		// Minimum execution time: 4_907_000 picoseconds.
+		Weight::from_parts(5_864_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Attribution::AttestorKeys` (r:1 w:1)
@@ -435,8 +433,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `237`
 		//  Estimated: `3545`
-		// Minimum execution time: 16_932_000 picoseconds.
-		Weight::from_parts(21_002_000, 3545)
+		// Minimum execution time: 16_802_000 picoseconds.
+		Weight::from_parts(20_299_000, 3545)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -448,8 +446,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `261`
 		//  Estimated: `3545`
-		// Minimum execution time: 20_428_000 picoseconds.
-		Weight::from_parts(25_453_000, 3545)
+		// Minimum execution time: 20_078_000 picoseconds.
+		Weight::from_parts(24_235_000, 3545)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -461,8 +459,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `206`
 		//  Estimated: `3545`
-		// Minimum execution time: 13_883_000 picoseconds.
-		Weight::from_parts(17_157_000, 3545)
+		// Minimum execution time: 14_139_000 picoseconds.
+		Weight::from_parts(16_693_000, 3545)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -474,8 +472,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `356`
 		//  Estimated: `6196`
-		// Minimum execution time: 51_761_000 picoseconds.
-		Weight::from_parts(59_526_000, 6196)
+		// Minimum execution time: 51_986_000 picoseconds.
+		Weight::from_parts(59_684_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -490,10 +488,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `126`
 		//  Estimated: `1493 + n * (6697 ±0)`
-		// Minimum execution time: 5_060_000 picoseconds.
-		Weight::from_parts(6_761_836, 1493)
-			// Standard Error: 1_096
-			.saturating_add(Weight::from_parts(1_441_544, 0).saturating_mul(n.into()))
+		// Minimum execution time: 4_918_000 picoseconds.
+		Weight::from_parts(6_360_216, 1493)
+			// Standard Error: 1_047
+			.saturating_add(Weight::from_parts(1_481_696, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -511,8 +509,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Models::Models` (`max_values`: None, `max_size`: Some(763), added: 3238, mode: `MaxEncodedLen`)
 	/// Storage: `Models::Snapshots` (r:256 w:0)
 	/// Proof: `Models::Snapshots` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
-	/// Storage: `Stake::Pools` (r:17 w:1)
+	/// Storage: `Stake::Pools` (r:17 w:17)
 	/// Proof: `Stake::Pools` (`max_values`: None, `max_size`: Some(53), added: 2528, mode: `MaxEncodedLen`)
+	/// Storage: `Stake::TotalRewarded` (r:1 w:1)
+	/// Proof: `Stake::TotalRewarded` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::ModelRevenue` (r:1 w:1)
 	/// Proof: `Attribution::ModelRevenue` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Totals` (r:1 w:1)
@@ -521,8 +521,6 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Attribution::ContributorEarnings` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::DatasetRevenue` (r:16 w:16)
 	/// Proof: `Attribution::DatasetRevenue` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
-	/// Storage: `Stake::TotalRewarded` (r:1 w:1)
-	/// Proof: `Stake::TotalRewarded` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Reveals` (r:0 w:1)
@@ -532,15 +530,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `c` is `[1, 256]`.
 	fn expire_inference(c: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `6571 + c * (69 ±0)`
+		//  Measured:  `7495 + c * (69 ±0)`
 		//  Estimated: `36053 + c * (2555 ±12)`
-		// Minimum execution time: 229_857_000 picoseconds.
-		Weight::from_parts(272_416_018, 36053)
-			// Standard Error: 36_004
-			.saturating_add(Weight::from_parts(8_783_013, 0).saturating_mul(c.into()))
+		// Minimum execution time: 280_159_000 picoseconds.
+		Weight::from_parts(917_699_336, 36053)
+			// Standard Error: 135_620
+			.saturating_add(Weight::from_parts(9_689_414, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(40_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(c.into())))
-			.saturating_add(T::DbWeight::get().writes(26_u64))
+			.saturating_add(T::DbWeight::get().writes(39_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(c.into())))
 			.saturating_add(Weight::from_parts(0, 2555).saturating_mul(c.into()))
 	}
@@ -552,8 +550,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Models::Models` (`max_values`: None, `max_size`: Some(763), added: 3238, mode: `MaxEncodedLen`)
 	/// Storage: `Models::Snapshots` (r:256 w:0)
 	/// Proof: `Models::Snapshots` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
-	/// Storage: `Stake::Pools` (r:17 w:1)
+	/// Storage: `Stake::Pools` (r:17 w:17)
 	/// Proof: `Stake::Pools` (`max_values`: None, `max_size`: Some(53), added: 2528, mode: `MaxEncodedLen`)
+	/// Storage: `Stake::TotalRewarded` (r:1 w:1)
+	/// Proof: `Stake::TotalRewarded` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::ModelRevenue` (r:1 w:1)
 	/// Proof: `Attribution::ModelRevenue` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Totals` (r:1 w:1)
@@ -562,8 +562,6 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Attribution::ContributorEarnings` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::DatasetRevenue` (r:16 w:16)
 	/// Proof: `Attribution::DatasetRevenue` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
-	/// Storage: `Stake::TotalRewarded` (r:1 w:1)
-	/// Proof: `Stake::TotalRewarded` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Reveals` (r:0 w:1)
@@ -573,15 +571,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `c` is `[1, 256]`.
 	fn settle_expired(c: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `6757 + c * (70 ±0)`
+		//  Measured:  `7683 + c * (70 ±0)`
 		//  Estimated: `36053 + c * (2555 ±12)`
-		// Minimum execution time: 267_582_000 picoseconds.
-		Weight::from_parts(319_771_955, 36053)
-			// Standard Error: 34_695
-			.saturating_add(Weight::from_parts(9_178_453, 0).saturating_mul(c.into()))
+		// Minimum execution time: 311_533_000 picoseconds.
+		Weight::from_parts(921_366_300, 36053)
+			// Standard Error: 128_347
+			.saturating_add(Weight::from_parts(9_917_717, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(39_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(c.into())))
-			.saturating_add(T::DbWeight::get().writes(26_u64))
+			.saturating_add(T::DbWeight::get().writes(39_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(c.into())))
 			.saturating_add(Weight::from_parts(0, 2555).saturating_mul(c.into()))
 	}
@@ -590,15 +588,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with RocksDb's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn settle_inference(q: u32, ) -> Weight {
-		Weight::from_parts(64_745_052, 6196)
-			.saturating_add(Weight::from_parts(729, 0).saturating_mul(q.into()))
+		Weight::from_parts(70_447_029, 6196)
+			.saturating_add(Weight::from_parts(850, 0).saturating_mul(q.into()))
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn settle_inferences(b: u32, q: u32, ) -> Weight {
-		Weight::from_parts(65_368_000, 6196)
-			.saturating_add(Weight::from_parts(41_774_364, 0).saturating_mul(b.into()))
-			.saturating_add(Weight::from_parts(9_487, 0).saturating_mul(q.into()))
+		Weight::from_parts(68_339_000, 6196)
+			.saturating_add(Weight::from_parts(44_632_300, 0).saturating_mul(b.into()))
+			.saturating_add(Weight::from_parts(16_901, 0).saturating_mul(q.into()))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(b.into())))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
@@ -606,74 +604,73 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 3238).saturating_mul(b.into()))
 	}
 	fn reveal_attribution(s: u32, d: u32, ) -> Weight {
-		Weight::from_parts(860_180_757, 69885)
-			.saturating_add(Weight::from_parts(13_212_315, 0).saturating_mul(s.into()))
-			.saturating_add(Weight::from_parts(22_202_804, 0).saturating_mul(d.into()))
+		Weight::from_parts(832_435_744, 69885)
+			.saturating_add(Weight::from_parts(16_334_260, 0).saturating_mul(s.into()))
+			.saturating_add(Weight::from_parts(65_660_501, 0).saturating_mul(d.into()))
 			.saturating_add(RocksDbWeight::get().reads(65_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(s.into())))
 			.saturating_add(RocksDbWeight::get().reads((5_u64).saturating_mul(d.into())))
 			.saturating_add(RocksDbWeight::get().writes(33_u64))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(s.into())))
-			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(d.into())))
+			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(d.into())))
 			.saturating_add(Weight::from_parts(0, 8019).saturating_mul(d.into()))
 			.saturating_add(Weight::from_parts(0, 2555).saturating_mul(s.into()))
 	}
-	fn authorize_reveal_attribution(s: u32, ) -> Weight {
-		Weight::from_parts(123_149_523, 7687)
-			.saturating_add(Weight::from_parts(61_808, 0).saturating_mul(s.into()))
+	fn authorize_reveal_attribution(_s: u32, ) -> Weight {
+		Weight::from_parts(138_464_207, 7687)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 	}
 	fn commit_attribution() -> Weight {
-		Weight::from_parts(89_845_000, 7687)
+		Weight::from_parts(102_710_000, 7687)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn authorize_commit_attribution() -> Weight {
-		Weight::from_parts(125_928_000, 7687)
+		Weight::from_parts(133_237_000, 7687)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 	}
 	fn commit_attributions(n: u32, ) -> Weight {
-		Weight::from_parts(57_967_158, 4228)
-			.saturating_add(Weight::from_parts(27_248_465, 0).saturating_mul(n.into()))
+		Weight::from_parts(61_286_523, 4228)
+			.saturating_add(Weight::from_parts(27_351_775, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 6697).saturating_mul(n.into()))
 	}
 	fn authorize_commit_attributions(n: u32, ) -> Weight {
-		Weight::from_parts(98_757_180, 4228)
-			.saturating_add(Weight::from_parts(19_606_920, 0).saturating_mul(n.into()))
+		Weight::from_parts(136_408_410, 4228)
+			.saturating_add(Weight::from_parts(20_747_003, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 6697).saturating_mul(n.into()))
 	}
 	fn reveal_attributions(n: u32, ) -> Weight {
-		Weight::from_parts(987_389_691, 90275)
-			.saturating_add(Weight::from_parts(296_474_664, 0).saturating_mul(n.into()))
+		Weight::from_parts(1_384_332_319, 90275)
+			.saturating_add(Weight::from_parts(366_262_798, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(114_u64))
 			.saturating_add(RocksDbWeight::get().reads((7_u64).saturating_mul(n.into())))
-			.saturating_add(RocksDbWeight::get().writes(58_u64))
+			.saturating_add(RocksDbWeight::get().writes(74_u64))
 			.saturating_add(RocksDbWeight::get().writes((7_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 10412).saturating_mul(n.into()))
 	}
 	fn reveal_attributions_pending(n: u32, ) -> Weight {
-		Weight::from_parts(516_618_248, 90275)
-			.saturating_add(Weight::from_parts(36_341_229, 0).saturating_mul(n.into()))
+		Weight::from_parts(626_872_891, 90275)
+			.saturating_add(Weight::from_parts(36_147_727, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(39_u64))
 			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 6697).saturating_mul(n.into()))
 	}
 	fn authorize_reveal_attributions(n: u32, ) -> Weight {
-		Weight::from_parts(90_960_303, 3545)
-			.saturating_add(Weight::from_parts(24_279_874, 0).saturating_mul(n.into()))
+		Weight::from_parts(137_211_112, 3545)
+			.saturating_add(Weight::from_parts(27_602_259, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 6697).saturating_mul(n.into()))
 	}
 	fn dissent(k: u32, ) -> Weight {
-		Weight::from_parts(13_936_610, 3593)
-			.saturating_add(Weight::from_parts(53_365_731, 0).saturating_mul(k.into()))
+		Weight::from_parts(12_805_515, 3593)
+			.saturating_add(Weight::from_parts(54_395_686, 0).saturating_mul(k.into()))
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().reads((4_u64).saturating_mul(k.into())))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
@@ -681,52 +678,52 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2860).saturating_mul(k.into()))
 	}
 	fn set_quorum() -> Weight {
-		Weight::from_parts(6_130_000, 0)
+		Weight::from_parts(5_864_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn register_attestor_key() -> Weight {
-		Weight::from_parts(21_002_000, 3545)
+		Weight::from_parts(20_299_000, 3545)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn rotate_attestor_key() -> Weight {
-		Weight::from_parts(25_453_000, 3545)
+		Weight::from_parts(24_235_000, 3545)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn remove_attestor_key() -> Weight {
-		Weight::from_parts(17_157_000, 3545)
+		Weight::from_parts(16_693_000, 3545)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn claim_earnings() -> Weight {
-		Weight::from_parts(59_526_000, 6196)
+		Weight::from_parts(59_684_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn expiry_scan(n: u32, ) -> Weight {
-		Weight::from_parts(6_761_836, 1493)
-			.saturating_add(Weight::from_parts(1_441_544, 0).saturating_mul(n.into()))
+		Weight::from_parts(6_360_216, 1493)
+			.saturating_add(Weight::from_parts(1_481_696, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 			.saturating_add(Weight::from_parts(0, 6697).saturating_mul(n.into()))
 	}
 	fn expire_inference(c: u32, ) -> Weight {
-		Weight::from_parts(272_416_018, 36053)
-			.saturating_add(Weight::from_parts(8_783_013, 0).saturating_mul(c.into()))
+		Weight::from_parts(917_699_336, 36053)
+			.saturating_add(Weight::from_parts(9_689_414, 0).saturating_mul(c.into()))
 			.saturating_add(RocksDbWeight::get().reads(40_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(c.into())))
-			.saturating_add(RocksDbWeight::get().writes(26_u64))
+			.saturating_add(RocksDbWeight::get().writes(39_u64))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(c.into())))
 			.saturating_add(Weight::from_parts(0, 2555).saturating_mul(c.into()))
 	}
 	fn settle_expired(c: u32, ) -> Weight {
-		Weight::from_parts(319_771_955, 36053)
-			.saturating_add(Weight::from_parts(9_178_453, 0).saturating_mul(c.into()))
+		Weight::from_parts(921_366_300, 36053)
+			.saturating_add(Weight::from_parts(9_917_717, 0).saturating_mul(c.into()))
 			.saturating_add(RocksDbWeight::get().reads(39_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(c.into())))
-			.saturating_add(RocksDbWeight::get().writes(26_u64))
+			.saturating_add(RocksDbWeight::get().writes(39_u64))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(c.into())))
 			.saturating_add(Weight::from_parts(0, 2555).saturating_mul(c.into()))
 	}

@@ -358,3 +358,31 @@ fn the_weight_of_a_reveal_counts_its_datasets() {
 	let two = Attribution::reveal_weight(&half_half());
 	assert!(one.all_lt(same) && same.all_lt(two), "{one:?} < {same:?} < {two:?}");
 }
+
+#[test]
+fn a_settling_reveal_is_charged_for_the_attestors_beyond_the_benchmarked_quorum() {
+	use frame_support::dispatch::GetDispatchInfo;
+	build_and_execute(|| {
+		// The settlement benchmarks reward MaxAttestors / 2 = 2 attestors; this quorum is 3.
+		Quorum::<Test>::put(3);
+		let scores = half_half();
+		let id = settle(0);
+		for who in [ATT1, ATT2, ATT3] {
+			assert_ok!(commit(who, id, &scores));
+		}
+		assert_ok!(reveal(ATT1, id, &scores));
+		assert_ok!(reveal(ATT2, id, &scores));
+		let (last, signature) = signed_reveal(ATT3, id, &scores);
+		let charged =
+			Call::<Test>::reveal_attribution { reveal: last.clone(), signature: signature.clone() }
+				.get_dispatch_info()
+				.call_weight;
+		let post = Attribution::reveal_attribution(authorized(), last.clone(), signature)
+			.expect("the third reveal settles");
+		assert!(!Inferences::<Test>::contains_key(id), "settled");
+		let used = Attribution::reveal_weight(&last.scores)
+			.saturating_add(<() as crate::WeightInfo>::dissent(1));
+		assert_eq!(post.actual_weight, Some(used), "one attestor beyond the benchmarked two");
+		assert!(used.all_lte(charged) && used != charged, "charged the worst case before");
+	});
+}
