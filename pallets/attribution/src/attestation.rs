@@ -236,11 +236,11 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// The weight of `reveal_attribution` before dispatch: the settlement of `scores` with
-	/// every other attestor rewarded or slashed beyond the benchmarked quorum (each charged
-	/// as a dissenter).
+	/// the most dissenters beyond those of its benchmark (see
+	/// `Settled::beyond_single_benchmark`).
 	pub fn reveal_call_weight(scores: &[(ContributionRef, sp_runtime::Perbill)]) -> Weight {
-		Self::reveal_weight(scores)
-			.saturating_add(T::WeightInfo::dissent(T::MaxAttestors::get().saturating_sub(1)))
+		let most = benchmarked_quorum::<T>().saturating_sub(1);
+		Self::reveal_weight(scores).saturating_add(T::WeightInfo::dissent(most))
 	}
 
 	/// Slashes `DissentSlash` of the bond of each attestor whose revealed result differs
@@ -330,10 +330,21 @@ pub(crate) struct Settled {
 }
 
 impl Settled {
-	/// The attestors this settlement touched beyond what the settlement benchmarks measure
+	/// The attestors this settlement touched beyond what the batch benchmark measures
 	/// ([`benchmarked_quorum`] winners, no dissenter): each is charged as one dissenter,
 	/// which costs more than one attestor's reward.
-	pub fn others_beyond_benchmark<T: Config>(&self) -> u32 {
+	pub fn beyond_batch_benchmark<T: Config>(&self) -> u32 {
 		self.dissenters.saturating_add(self.winners.saturating_sub(benchmarked_quorum::<T>()))
+	}
+
+	/// The dissenters this settlement slashed beyond what the single reveal's benchmark
+	/// measures: [`benchmarked_quorum`] winners and every other attestor (`MaxAttestors`
+	/// less them) dissenting. A settlement touches at most `MaxAttestors` attestors, so
+	/// winners beyond the benchmarked ones take the place of benchmarked dissenters (a
+	/// reward costs less than a slash); only a smaller quorum leaves room for more
+	/// dissenters, at most `benchmarked_quorum − 1` more.
+	pub fn beyond_single_benchmark<T: Config>(&self) -> u32 {
+		let benchmarked = T::MaxAttestors::get().saturating_sub(benchmarked_quorum::<T>());
+		self.dissenters.saturating_sub(benchmarked)
 	}
 }

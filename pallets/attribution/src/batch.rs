@@ -183,7 +183,7 @@ impl<T: Config> Pallet<T> {
 			let reveal =
 				Reveal { inference, key: batch.key.clone(), salt: item.salt, scores: item.scores };
 			// An item's bookings count only if the item applied.
-			let mark = payments.checkpoint();
+			payments.begin();
 			let outcome = with_storage_layer(|| {
 				let pending =
 					Inferences::<T>::get(inference).ok_or(Error::<T>::UnknownInference)?;
@@ -192,12 +192,13 @@ impl<T: Config> Pallet<T> {
 			});
 			match outcome {
 				Ok(Some(settlement)) => {
+					payments.commit();
 					settled += 1;
-					others = others.saturating_add(settlement.others_beyond_benchmark::<T>());
+					others = others.saturating_add(settlement.beyond_batch_benchmark::<T>());
 				}
-				Ok(None) => {}
+				Ok(None) => payments.commit(),
 				Err(e) => {
-					payments.rollback(mark);
+					payments.rollback();
 					skipped.push((inference, e))
 				}
 			}
@@ -263,7 +264,8 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// The weight charged before dispatch for `reveal_attributions`: every item a settlement
-	/// with every other attestor dissenting (the dispatch charges the dissent that happened).
+	/// with every other attestor rewarded or slashed beyond the benchmarked quorum (the
+	/// dispatch charges what happened).
 	/// A batch that breaks the size bounds weighs more than any block (the pool rejects it).
 	pub fn reveal_batch_weight(batch: &RevealBatch) -> Weight {
 		let max_scores = T::MaxAttributedContributions::get() as usize;

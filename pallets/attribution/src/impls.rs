@@ -272,11 +272,13 @@ impl<T: Config> Pallet<T> {
 					}
 					to_protocol_account = to_protocol_account.saturating_sub(each);
 				}
-				Self::deposit_event(Event::AttestorsRewarded {
-					inference,
-					attestors: rewarded,
-					each,
-				});
+				if !rewarded.is_empty() {
+					Self::deposit_event(Event::AttestorsRewarded {
+						inference,
+						attestors: rewarded,
+						each,
+					});
+				}
 			}
 		}
 

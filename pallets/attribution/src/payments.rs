@@ -17,8 +17,9 @@
 //!   already booked for it plus the amount (`StakingHooks::can_reward`) and the reward
 //!   account can receive all booked credits.
 //!
-//! A batch undoes the bookings of an item that did not apply ([`Payments::rollback`] to the
-//! item's [`Payments::checkpoint`]), in time proportional to the item's bookings.
+//! A batch undoes the bookings of an item that did not apply: [`Payments::begin`] before the
+//! item, then [`Payments::commit`] or [`Payments::rollback`], in time proportional to the
+//! item's bookings (only an open item's bookings are journaled).
 //!
 //! [`Payments::make`] moves the funds from the escrow. Should a booked payment fail then
 //! (the checks above make it as unlikely as the transfers they mirror), its amount goes to
@@ -42,13 +43,14 @@ use crate::{
 };
 
 /// Transfers from the escrow, staker credits, earnings and revenue booked by settlements,
-/// by recipient, with the journal of bookings that [`Payments::rollback`] undoes.
+/// by recipient, with the journal of the open item's bookings that [`Payments::rollback`]
+/// undoes (`None` outside an item).
 pub(crate) struct Payments<T: Config> {
 	transfers: BTreeMap<T::AccountId, BalanceOf<T>>,
 	stakers: BTreeMap<StakeTarget, BalanceOf<T>>,
 	earnings: BTreeMap<T::AccountId, BalanceOf<T>>,
 	dataset_revenue: BTreeMap<DatasetId, BalanceOf<T>>,
-	journal: Vec<Booking<T>>,
+	journal: Option<Vec<Booking<T>>>,
 }
 
 /// One booking, as the journal records it.
@@ -66,7 +68,7 @@ impl<T: Config> Default for Payments<T> {
 			stakers: BTreeMap::new(),
 			earnings: BTreeMap::new(),
 			dataset_revenue: BTreeMap::new(),
-			journal: Vec::new(),
+			journal: None,
 		}
 	}
 }
@@ -100,7 +102,7 @@ impl<T: Config> Payments<T> {
 			T::Currency::can_deposit(to, total, Provenance::Extant) == DepositConsequence::Success;
 		let recipient = if receives { to.clone() } else { T::ProtocolAccount::get() };
 		add(&mut self.transfers, recipient.clone(), amount);
-		self.journal.push(Booking::Transfer(recipient, amount));
+		self.record(Booking::Transfer(recipient, amount));
 		receives
 	}
 
@@ -129,7 +131,7 @@ impl<T: Config> Payments<T> {
 			return false;
 		}
 		add(&mut self.stakers, target, amount);
-		self.journal.push(Booking::Stakers(target, amount));
+		self.record(Booking::Stakers(target, amount));
 		true
 	}
 
@@ -137,31 +139,43 @@ impl<T: Config> Payments<T> {
 	/// claimed).
 	pub(crate) fn earn(&mut self, to: &T::AccountId, amount: BalanceOf<T>) {
 		add(&mut self.earnings, to.clone(), amount);
-		self.journal.push(Booking::Earning(to.clone(), amount));
+		self.record(Booking::Earning(to.clone(), amount));
 	}
 
 	/// Books `amount` of revenue earned by the contributions of `dataset`.
 	pub(crate) fn dataset_revenue(&mut self, dataset: DatasetId, amount: BalanceOf<T>) {
 		add(&mut self.dataset_revenue, dataset, amount);
-		self.journal.push(Booking::Revenue(dataset, amount));
+		self.record(Booking::Revenue(dataset, amount));
 	}
 
-	/// A mark to [`Self::rollback`] to.
-	pub(crate) fn checkpoint(&self) -> usize {
-		self.journal.len()
+	/// Journals `booking` if an item is open.
+	fn record(&mut self, booking: Booking<T>) {
+		if let Some(journal) = self.journal.as_mut() {
+			journal.push(booking);
+		}
 	}
 
-	/// Undoes every booking made since `mark` was taken.
-	pub(crate) fn rollback(&mut self, mark: usize) {
-		while self.journal.len() > mark {
-			match self.journal.pop() {
-				Some(Booking::Transfer(to, amount)) => take(&mut self.transfers, &to, amount),
-				Some(Booking::Stakers(target, amount)) => take(&mut self.stakers, &target, amount),
-				Some(Booking::Earning(to, amount)) => take(&mut self.earnings, &to, amount),
-				Some(Booking::Revenue(dataset, amount)) => {
+	/// Opens an item: its bookings are journaled until [`Self::commit`] or
+	/// [`Self::rollback`].
+	pub(crate) fn begin(&mut self) {
+		self.journal = Some(Vec::new());
+	}
+
+	/// Keeps the open item's bookings and closes it.
+	pub(crate) fn commit(&mut self) {
+		self.journal = None;
+	}
+
+	/// Undoes the open item's bookings and closes it.
+	pub(crate) fn rollback(&mut self) {
+		for booking in self.journal.take().unwrap_or_default().into_iter().rev() {
+			match booking {
+				Booking::Transfer(to, amount) => take(&mut self.transfers, &to, amount),
+				Booking::Stakers(target, amount) => take(&mut self.stakers, &target, amount),
+				Booking::Earning(to, amount) => take(&mut self.earnings, &to, amount),
+				Booking::Revenue(dataset, amount) => {
 					take(&mut self.dataset_revenue, &dataset, amount)
 				}
-				None => break,
 			}
 		}
 	}
@@ -302,7 +316,7 @@ mod tests {
 			payments.earn(&C1, 7);
 			payments.dataset_revenue(3, 7);
 			let before = booked(&payments);
-			let mark = payments.checkpoint();
+			payments.begin();
 			// More for the same recipients, and new recipients.
 			assert!(payments.pay(&OWNER, 5));
 			assert!(payments.pay(&ATT1, 9));
@@ -311,12 +325,16 @@ mod tests {
 			payments.earn(&ATT1, 2);
 			payments.dataset_revenue(4, 2);
 			assert_ne!(booked(&payments), before);
-			payments.rollback(mark);
+			payments.rollback();
 			assert_eq!(booked(&payments), before);
-			assert_eq!(payments.checkpoint(), mark);
-			// A rollback to the start leaves nothing booked.
-			payments.rollback(0);
-			assert_eq!(booked(&payments), Default::default());
+			// A committed item stays; a rollback without an open item changes nothing.
+			payments.begin();
+			assert!(payments.pay(&ATT1, 9));
+			payments.commit();
+			let committed = booked(&payments);
+			assert_ne!(committed, before);
+			payments.rollback();
+			assert_eq!(booked(&payments), committed);
 		});
 	}
 

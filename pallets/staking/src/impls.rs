@@ -330,7 +330,6 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Credit `amount` to `target`'s stakers; see [`StakingHooks::reward_stakers`].
 	/// `target`'s pool and `TotalRewarded` once `amount` is credited to its stakers, or
 	/// `None` if it cannot be: no (warmed-up) stake, or an accumulator would overflow.
 	fn reward_increment(
@@ -345,6 +344,7 @@ impl<T: Config> Pallet<T> {
 		Some((pool, rewarded))
 	}
 
+	/// Credit `amount` to `target`'s stakers; see [`StakingHooks::reward_stakers`].
 	pub(crate) fn do_reward_stakers(
 		target: StakeTarget,
 		amount: BalanceOf<T>,

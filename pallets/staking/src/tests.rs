@@ -286,6 +286,24 @@ fn rewards_are_shared_by_stake_and_claimed() {
 }
 
 #[test]
+fn can_reward_answers_as_reward_stakers_will() {
+	ExtBuilder::default().build_and_execute(|| {
+		let can = <StakePallet as StakingHooks<_, _>>::can_reward;
+		assert!(!can(MODEL, 50), "no stake");
+		stake(ALICE, MODEL, 10);
+		assert!(can(MODEL, 50));
+		assert_ok!(reward(MODEL, 50));
+		// An amount that would overflow the total rewarded.
+		assert!(!can(MODEL, Balance::MAX));
+		assert_eq!(
+			<StakePallet as StakingHooks<_, _>>::reward_stakers(MODEL, Balance::MAX),
+			Err(Balance::MAX)
+		);
+		assert!(can(MODEL, 50));
+	});
+}
+
+#[test]
 fn reward_stakers_refuses_targets_without_stake() {
 	ExtBuilder::default().build_and_execute(|| {
 		let before = balances();

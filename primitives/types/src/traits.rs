@@ -182,7 +182,9 @@ pub trait StakingHooks<AccountId, Balance> {
 
 	/// Whether [`Self::reward_stakers`] would credit `amount` to `target`, the funds having
 	/// arrived: it has (warmed-up) stake and its accounting does not overflow. Settlement
-	/// books a staker credit only then, and makes it when its call ends.
+	/// books a staker credit only then, and makes it when its call ends. (Each target is
+	/// asked about its own sum; running totals over all targets are 128-bit and cannot
+	/// overflow from fees.)
 	fn can_reward(target: crate::StakeTarget, amount: Balance) -> bool;
 
 	/// Whether `who` is an attestor in good standing: bonded at least the minimum and not
