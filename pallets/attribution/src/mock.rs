@@ -352,22 +352,17 @@ impl StakingHooks<AccountId, Balance> for MockStaking {
 		REWARDS
 	}
 	fn reward_stakers(target: StakeTarget, amount: Balance) -> Result<(), Balance> {
-		let model = match target {
-			StakeTarget::Model(model) => model,
-			StakeTarget::Dataset(dataset) => {
-				return STAKED_DATASETS.with(|s| match s.borrow_mut().get_mut(&dataset) {
-					Some(credited) => {
-						*credited += amount;
-						Ok(())
-					}
-					None => Err(amount),
-				})
-			}
-		};
-		if !STAKED_MODELS.with(|s| s.borrow().contains(&model)) {
+		if !Self::can_reward(target, amount) {
 			return Err(amount);
 		}
-		STAKER_REWARDS.with(|r| *r.borrow_mut().entry(model).or_default() += amount);
+		match target {
+			StakeTarget::Model(model) => {
+				STAKER_REWARDS.with(|r| *r.borrow_mut().entry(model).or_default() += amount)
+			}
+			StakeTarget::Dataset(dataset) => {
+				STAKED_DATASETS.with(|s| *s.borrow_mut().entry(dataset).or_default() += amount)
+			}
+		}
 		Ok(())
 	}
 	fn can_reward(target: StakeTarget, _amount: Balance) -> bool {
