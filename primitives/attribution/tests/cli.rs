@@ -9,38 +9,28 @@ use common::*;
 #[test]
 fn train_score_inspect() {
 	let d = Dir::new("ok");
-	let data = d.file("wine.csv", WINE.as_bytes());
+	let (idx, out) = train_wine_per_example(&d, WINE);
+	let data = d.path("wine.csv");
 	let q = d.file("q.csv", &wine_query());
-	let idx = d.path("m.idx");
-	let (code, out, err) = run(&[
-		"train",
-		"--data",
-		&data,
-		"--family",
-		"softmax",
-		"--l2",
-		"0.01",
-		"--out",
-		&idx,
-		"--per-example",
-	]);
-	assert_eq!(code, 0, "{err}");
 	let hash = out.trim();
 	assert!(hash.starts_with("0x") && hash.len() == 66);
 	let bytes = std::fs::read(&idx).unwrap();
 	assert_eq!(tributary_attribution::cli::hex(&tributary_attribution::Index::hash(&bytes)), hash);
-	let (code, out, err) = run(&[
-		"score",
-		"--index",
-		&idx,
-		"--query",
-		&q,
-		"--top",
-		"3",
-		"--format",
-		"json",
-		"--per-example",
-	]);
+	let score_json = || {
+		run(&[
+			"score",
+			"--index",
+			&idx,
+			"--query",
+			&q,
+			"--top",
+			"3",
+			"--format",
+			"json",
+			"--per-example",
+		])
+	};
+	let (code, out, err) = score_json();
 	assert_eq!(code, 0, "{err}");
 	let v: serde_json::Value = serde_json::from_str(&out).unwrap();
 	let cs = v["contributions"].as_array().unwrap();
@@ -52,18 +42,7 @@ fn train_score_inspect() {
 	assert_eq!(ex.len(), 3);
 	assert!(ex[0]["row"].as_u64().unwrap() < 178);
 	// Same output bytes on a second run.
-	let (_, out2, _) = run(&[
-		"score",
-		"--index",
-		&idx,
-		"--query",
-		&q,
-		"--top",
-		"3",
-		"--format",
-		"json",
-		"--per-example",
-	]);
+	let (_, out2, _) = score_json();
 	assert_eq!(out, out2);
 	// Per-example from --data when the index does not store vectors.
 	let idx2 = d.path("m2.idx");

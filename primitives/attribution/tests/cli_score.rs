@@ -12,22 +12,7 @@ use std::{
 
 /// Trains the Wine softmax index with per-example vectors into `d`.
 fn wine_index_file(d: &Dir) -> String {
-	let data = d.file("wine.csv", WINE.as_bytes());
-	let idx = d.path("m.idx");
-	let (code, _, err) = run(&[
-		"train",
-		"--data",
-		&data,
-		"--family",
-		"softmax",
-		"--l2",
-		"0.01",
-		"--out",
-		&idx,
-		"--per-example",
-	]);
-	assert_eq!(code, 0, "{err}");
-	idx
+	train_wine_per_example(d, WINE).0
 }
 
 /// Wine's lines without the `label` column (field 1).

@@ -47,3 +47,24 @@ pub fn fails(args: &[&str], needle: &str) {
 		"{args:?}: `{err}` lacks `{needle}`"
 	);
 }
+
+/// Trains the Wine softmax index (l2 0.01) with per-example vectors into `d`'s `m.idx`;
+/// returns its path and what `train` printed (the index hash).
+pub fn train_wine_per_example(d: &Dir, wine_csv: &str) -> (String, String) {
+	let data = d.file("wine.csv", wine_csv.as_bytes());
+	let idx = d.path("m.idx");
+	let (code, out, err) = run(&[
+		"train",
+		"--data",
+		&data,
+		"--family",
+		"softmax",
+		"--l2",
+		"0.01",
+		"--out",
+		&idx,
+		"--per-example",
+	]);
+	assert_eq!(code, 0, "{err}");
+	(idx, out)
+}
