@@ -26,7 +26,8 @@ pub struct BuildOptions {
 	pub l2: f64,
 	/// Hessian treatment.
 	pub method: Method,
-	/// Projection `(seed, k)`; used by `Method::Projected`.
+	/// Projection `(seed, k)`; used by `Method::Projected` and `Method::Subspace` (the seed
+	/// of its start block).
 	pub projection: (u64, u32),
 	/// Store per-example vectors (for `score --per-example`).
 	pub per_example: bool,
@@ -161,7 +162,7 @@ impl Index {
 			return Err(BuildError::Invalid("training data needs a `label` column".into()));
 		}
 		let classes = classes_of(opts.family, &ds.y)?;
-		check_projection(opts)?;
+		check_projection(opts, opts.family.grad_dim(ds.d(), classes).unwrap_or(0))?;
 		check_memory(ds, opts, classes, true)?;
 		let d = ds.d();
 		let problem = Problem { family: opts.family, classes, d, x: &ds.x, y: &ds.y, l2: opts.l2 };
@@ -180,7 +181,7 @@ impl Index {
 				BuildReport { iterations: fit.iterations, grad_norm: fit.grad_norm, cg: None },
 			)
 		};
-		let (u, vectors, cg) = vectors(ds, opts, classes, &theta)?;
+		let (u, vectors, cg, basis) = vectors(ds, opts, classes, &theta)?;
 		let report = BuildReport { cg, ..report };
 		let index = Index {
 			family: opts.family,
@@ -190,7 +191,8 @@ impl Index {
 			n_train: n as u64,
 			l2: opts.l2,
 			theta,
-			projection: if opts.method == Method::Projected { Some(opts.projection) } else { None },
+			projection: if is_k_dimensional(opts.method) { Some(opts.projection) } else { None },
+			basis,
 			contributors: ds.contributors.iter().map(|c| c.as_bytes().to_vec()).collect(),
 			u,
 			examples: vectors
@@ -223,13 +225,24 @@ pub fn check_memory(
 	Ok(shape.check(opts.max_memory)?)
 }
 
-/// Rejects a projection dimension outside `1..=MAX_PROJECTION` (projected method).
-fn check_projection(opts: &BuildOptions) -> Result<(), BuildError> {
+/// Whether `method` builds `k`-dimensional vectors (`--project K`).
+fn is_k_dimensional(method: Method) -> bool {
+	matches!(method, Method::Projected | Method::Subspace)
+}
+
+/// Rejects a projection dimension outside `1..=MAX_PROJECTION` (projected method) or
+/// outside `1..=p` (subspace method: a subspace has at most `p` dimensions).
+fn check_projection(opts: &BuildOptions, p: usize) -> Result<(), BuildError> {
 	let k = opts.projection.1;
-	if opts.method == Method::Projected && (k == 0 || k as usize > crate::index::MAX_PROJECTION) {
+	if is_k_dimensional(opts.method) && (k == 0 || k as usize > crate::index::MAX_PROJECTION) {
 		return Err(BuildError::Invalid(format!(
 			"--project must be between 1 and {}",
 			crate::index::MAX_PROJECTION
+		)));
+	}
+	if opts.method == Method::Subspace && k as usize > p {
+		return Err(BuildError::Invalid(format!(
+			"--project {k} exceeds the gradient dimension {p}: a subspace has at most {p} dimensions (use --method exact, which is the subspace of all {p})"
 		)));
 	}
 	Ok(())
@@ -253,14 +266,14 @@ pub fn example_vectors(
 		tol: NEWTON_TOL,
 		max_memory,
 	};
-	check_projection(&opts)?;
+	check_projection(&opts, index.grad_dim())?;
 	check_memory(ds, &opts, index.classes, false)?;
-	let (_, v, cg) = vectors(ds, &opts, index.classes, &index.theta)?;
+	let (_, v, cg, _) = vectors(ds, &opts, index.classes, &index.theta)?;
 	Ok((Examples { contribution: ds.contribution.clone(), vectors: v.unwrap_or_default() }, cg))
 }
 
-/// The vectors of an index and, for CG, what its solves did.
-type Vectors = (Vec<f32>, Option<Vec<f32>>, Option<CgStats>);
+/// The vectors of an index, for CG what its solves did, for a subspace index its basis.
+type Vectors = (Vec<f32>, Option<Vec<f32>>, Option<CgStats>, Option<Vec<f32>>);
 
 /// `u` (row-major `G × k`) and, with `opts.per_example`, the per-example vectors.
 fn vectors(
@@ -315,5 +328,5 @@ fn vectors(
 	}
 	pb.finish_and_clear();
 	let u: Vec<f32> = solver.apply(&sums).iter().map(|x| (x / n as f64) as f32).collect();
-	Ok((u, if opts.per_example { Some(vectors) } else { None }, solver.cg_stats()))
+	Ok((u, if opts.per_example { Some(vectors) } else { None }, solver.cg_stats(), solver.basis()))
 }

@@ -14,10 +14,13 @@
 //! `s_c = φ(q)ᵀ u_c` with `u_c = H⁻¹ Σ_{i∈c} ∇ℓ(i) / n` precomputed at build time, and
 //! `φ(q) = ∇ℓ(q)`. A projected index (TRAK, Park et al. 2023) stores
 //! `u_c = H̃⁻¹ P Σ_{i∈c} ∇ℓ(i) / n` with `H̃ = P H Pᵀ + λI` and `φ(q) = P ∇ℓ(q)`, where
-//! `P` is regenerated from its seed ([`crate::projection`]).
+//! `P` is regenerated from its seed ([`crate::projection`]). A subspace index stores a
+//! basis `B` (`k × p`, built from `H`'s dominant subspace, see `subspace` on the std side)
+//! with `u_c = B Σ_{i∈c} ∇ℓ(i) / n` and `φ(q) = B ∇ℓ(q)`: exact influence restricted to
+//! that subspace.
 //!
-//! Query cost: `O(p)` for the gradient, `O(k·p)` for the projection (projected indexes
-//! only), and `G·k` multiply-adds for `G` contributions (`N·k` with per-example vectors).
+//! Query cost: `O(p)` for the gradient, `O(k·p)` for the projection (projected and
+//! subspace indexes only), and `G·k` multiply-adds for `G` contributions (`N·k` with per-example vectors).
 //!
 //! # File format (version 1, all integers little-endian)
 //!
@@ -25,14 +28,16 @@
 //! magic   8  b"TRIBIDX\0"
 //! version u16 = 1
 //! family  u8    1 linear, 2 logistic, 3 softmax, 4 external
-//! method  u8    1 exact, 2 cg, 3 projected, 4 grad-dot
-//! flags   u8    bit 0: projected, bit 1: per-example vectors present
+//! method  u8    1 exact, 2 cg, 3 projected, 4 grad-dot, 5 subspace
+//! flags   u8    bit 0: k-dimensional (projected or subspace), bit 1: per-example vectors
+//!               present, bit 2: basis present (exactly when the method is subspace)
 //! 3 bytes zero
 //! d u32 (features), classes u32, p u32 (= |θ|), k u32 (vector length)
-//! seed u64 (projection seed, 0 if none), n_train u64, l2 f64
+//! seed u64 (projection or start-block seed, 0 if none), n_train u64, l2 f64
 //! G u32 (contributions), N u64 (per-example rows, 0 if none)
 //! d × (u32 length + UTF-8 feature name)
 //! p × f64 θ
+//! k·p × f32  basis B (row-major, one row per dimension)  } only with flag bit 2
 //! G × (u32 length + contributor id bytes)
 //! G·k × f32  u (row-major, one row per contribution)
 //! N × u32    contribution of each example        } only with flag bit 1
@@ -72,6 +77,9 @@ pub enum Method {
 	Projected = 3,
 	/// Gradient dot product baseline (TracIn-style; `H = I`).
 	GradDot = 4,
+	/// Exact influence on a Hessian-informed `k`-dimensional subspace, whose basis the
+	/// index stores ([`crate::subspace`] on the std side).
+	Subspace = 5,
 }
 
 impl Method {
@@ -82,6 +90,7 @@ impl Method {
 			2 => Some(Method::Cg),
 			3 => Some(Method::Projected),
 			4 => Some(Method::GradDot),
+			5 => Some(Method::Subspace),
 			_ => None,
 		}
 	}
@@ -93,6 +102,7 @@ impl Method {
 			"cg" => Some(Method::Cg),
 			"projected" => Some(Method::Projected),
 			"grad-dot" => Some(Method::GradDot),
+			"subspace" => Some(Method::Subspace),
 			_ => None,
 		}
 	}
@@ -104,6 +114,7 @@ impl Method {
 			Method::Cg => "cg",
 			Method::Projected => "projected",
 			Method::GradDot => "grad-dot",
+			Method::Subspace => "subspace",
 		}
 	}
 }
@@ -134,8 +145,10 @@ pub struct Index {
 	pub l2: f64,
 	/// Model parameters θ* (empty for external models).
 	pub theta: Vec<f64>,
-	/// `Some((seed, k))` for a projected index.
+	/// `Some((seed, k))` for a projected or subspace index.
 	pub projection: Option<(u64, u32)>,
+	/// The row-major `k × p` basis `B` of a subspace index (`p` the gradient dimension).
+	pub basis: Option<Vec<f32>>,
 	/// Contributor ids, one per contribution.
 	pub contributors: Vec<Vec<u8>>,
 	/// Row-major `G × k` matrix of contribution vectors `u_c`.
@@ -346,7 +359,9 @@ impl Index {
 		out.extend_from_slice(&VERSION.to_le_bytes());
 		out.push(self.family.code());
 		out.push(self.method as u8);
-		let flags = (self.projection.is_some() as u8) | ((self.examples.is_some() as u8) << 1);
+		let flags = (self.projection.is_some() as u8)
+			| ((self.examples.is_some() as u8) << 1)
+			| ((self.basis.is_some() as u8) << 2);
 		out.push(flags);
 		out.extend_from_slice(&[0, 0, 0]);
 		out.extend_from_slice(&(self.features.len() as u32).to_le_bytes());
@@ -364,6 +379,9 @@ impl Index {
 		}
 		for t in &self.theta {
 			out.extend_from_slice(&t.to_le_bytes());
+		}
+		for x in self.basis.iter().flatten() {
+			out.extend_from_slice(&x.to_le_bytes());
 		}
 		for c in &self.contributors {
 			out.extend_from_slice(&(c.len() as u32).to_le_bytes());
@@ -401,7 +419,7 @@ impl Index {
 	/// [`DecodeError::ProjectionAboveDimension`]). Accepts and rejects exactly the same
 	/// bytes, with the same error, as [`crate::IndexView::parse`] with the same limits.
 	pub fn decode_with_limits(bytes: &[u8], limits: &WorkLimits) -> Result<Index, DecodeError> {
-		let mut sections: [Vec<f32>; 2] = [Vec::new(), Vec::new()];
+		let mut sections: [Vec<f32>; 3] = [Vec::new(), Vec::new(), Vec::new()];
 		let mut at = 0;
 		let l = walk(bytes, limits, &mut |b: &[u8]| {
 			let mut v = Vec::with_capacity(b.len() / 4);
@@ -414,13 +432,16 @@ impl Index {
 			if bad {
 				return Err(DecodeError::NonFinite);
 			}
-			if at < 2 {
+			if at < 3 {
 				sections[at] = v;
 				at += 1;
 			}
 			Ok(())
 		})?;
-		let [u, vectors] = sections;
+		// The f32 sections come in file order: the basis (if any), u, the vectors.
+		let [first, second, third] = sections;
+		let (basis, u, vectors) =
+			if l.basis.is_some() { (Some(first), second, third) } else { (None, first, second) };
 		let examples = l.examples.map(|(contribution, _)| Examples {
 			contribution: contribution
 				.chunks_exact(4)
@@ -437,6 +458,7 @@ impl Index {
 			l2: l.l2,
 			theta: l.theta,
 			projection: l.projection,
+			basis,
 			contributors: l.contributors.iter().map(|c| c.to_vec()).collect(),
 			u,
 			examples,
@@ -451,16 +473,15 @@ impl Index {
 		Ok(q)
 	}
 
-	/// The query vector `φ(q)`: `∇ℓ(q; θ*)`, projected for a projected index (length `k`).
+	/// The query vector `φ(q)`: `∇ℓ(q; θ*)`, projected for a projected index and mapped
+	/// by the basis for a subspace index (length `k`).
 	pub fn query_vector(&self, q: &Query) -> Result<Vec<f64>, ScoreError> {
-		query_vector(
-			self.family,
-			&self.theta,
-			self.features.len(),
-			self.classes,
-			self.projection,
-			q,
-		)
+		let map = match (&self.basis, self.projection) {
+			(Some(b), _) => QueryMap::Basis(b),
+			(None, Some((seed, k))) => QueryMap::Projection(seed, k),
+			(None, None) => QueryMap::Gradient,
+		};
+		query_vector(self.family, &self.theta, self.features.len(), self.classes, map, q)
 	}
 
 	/// Contribution scores `s_c = φ(q)ᵀ u_c`, one per contributor. Cost `G·k`.
@@ -546,13 +567,26 @@ pub(crate) fn check_label(family: Family, classes: u32, q: &Query) -> Result<(),
 	Ok(())
 }
 
+/// How an index maps the query gradient to `φ(q)`.
+pub(crate) enum QueryMap<'a> {
+	/// `φ = ∇ℓ(q)`.
+	Gradient,
+	/// `φ = P ∇ℓ(q)` for the seeded projection `(seed, k)`.
+	Projection(u64, u32),
+	/// `φ = B ∇ℓ(q)`, `B` decoded (`k × p` f32s).
+	Basis(&'a [f32]),
+	/// `φ = B ∇ℓ(q)`, `B` as little-endian f32 bytes (bit-identical to [`QueryMap::Basis`]).
+	BasisBytes(&'a [u8]),
+}
+
 /// `φ(q)` for an index with these parameters (shared by [`Index`] and [`crate::IndexView`]).
+/// The basis rows are applied by the scoring kernel, in its fixed order.
 pub(crate) fn query_vector(
 	family: Family,
 	theta: &[f64],
 	d: usize,
 	classes: u32,
-	projection: Option<(u64, u32)>,
+	map: QueryMap<'_>,
 	q: &Query,
 ) -> Result<Vec<f64>, ScoreError> {
 	if q.features.len() != d {
@@ -560,13 +594,23 @@ pub(crate) fn query_vector(
 	}
 	let mut g = vec![0.0; family.grad_dim(d, classes).unwrap_or(0)];
 	family::query_gradient(family, theta, &q.features, q.label, classes, &mut g);
-	Ok(match projection {
-		Some((seed, k)) => {
+	Ok(match map {
+		QueryMap::Projection(seed, k) => {
 			let mut phi = vec![0.0; k as usize];
 			projection::project(seed, &g, &mut phi);
 			phi
 		}
-		None => g,
+		QueryMap::Basis(b) => {
+			let mut phi = vec![0.0; b.len() / g.len().max(1)];
+			kernel::score_rows(&g, b, &mut phi);
+			phi
+		}
+		QueryMap::BasisBytes(b) => {
+			let mut phi = vec![0.0; b.len() / 4 / g.len().max(1)];
+			kernel::score_rows_le(&g, b, &mut phi);
+			phi
+		}
+		QueryMap::Gradient => g,
 	})
 }
 
@@ -586,7 +630,7 @@ pub(crate) fn query_vector(
 /// | `max_contributions` | 131 072 | `G`: ids, scores (8 B each) and the shares sort |
 /// | `max_examples` | 2²² | `N` per-example rows (validated, not scored on chain) |
 /// | `max_score_work` | 8·10⁶ | `G·k` multiply-adds per query: ≈ 11 ms in wasm |
-/// | `max_projection_work` | 32·10⁶ | `k·p` additions per query (projected only): ≈ 48 ms in wasm |
+/// | `max_projection_work` | 32·10⁶ | `k·p` additions (projected) or multiply-adds (subspace) per query: ≈ 48 ms in wasm |
 /// | `allow_projection_above_dim` | `false` | `k > p` is rejected |
 ///
 /// Times are measured by `scripts/bench/wasm-query.sh` (wasmtime 36, 2-core EPYC; crate
@@ -614,12 +658,13 @@ pub struct WorkLimits {
 	pub max_vector_len: u64,
 	/// Largest `G·k` (multiply-adds per contribution-level query).
 	pub max_score_work: u64,
-	/// Largest `k·p` for a projected index (additions per query to project the gradient;
-	/// `p` is the gradient dimension, `d` for external models).
+	/// Largest `k·p` for a projected or subspace index (additions or multiply-adds per query
+	/// to map the gradient; `p` is the gradient dimension, `d` for external models).
 	pub max_projection_work: u64,
 	/// Largest size of the index file in bytes.
 	pub max_index_bytes: u64,
-	/// Whether a projected index may have `k` above its gradient dimension.
+	/// Whether a projected index may have `k` above its gradient dimension (a subspace
+	/// index never may).
 	pub allow_projection_above_dim: bool,
 }
 
@@ -670,6 +715,8 @@ pub(crate) struct Layout<'a> {
 	pub k: usize,
 	pub features: Vec<&'a str>,
 	pub theta: Vec<f64>,
+	/// `k·p` little-endian f32s of a subspace index's basis (finite).
+	pub basis: Option<&'a [u8]>,
 	pub contributors: Vec<&'a [u8]>,
 	/// `G·k` little-endian f32s (finite, checked by the section callback).
 	pub u: &'a [u8],
@@ -738,8 +785,8 @@ pub(crate) fn check_finite_f32(b: &[u8]) -> Result<(), DecodeError> {
 	Ok(())
 }
 
-/// Validates index bytes and returns their layout. `f32s` is called on the `u` section, then
-/// on the per-example vectors, and must reject non-finite values with
+/// Validates index bytes and returns their layout. `f32s` is called on the basis (subspace
+/// indexes), then on the `u` section, then on the per-example vectors, and must reject non-finite values with
 /// [`DecodeError::NonFinite`] (it may also copy them).
 pub(crate) fn walk<'a>(
 	bytes: &'a [u8],
@@ -770,7 +817,7 @@ pub(crate) fn walk<'a>(
 	let method = r.u8()?;
 	let method = Method::from_code(method).ok_or(DecodeError::UnknownMethod(method))?;
 	let flags = r.u8()?;
-	if flags & !3 != 0 || r.take(3)? != [0, 0, 0] {
+	if flags & !7 != 0 || r.take(3)? != [0, 0, 0] {
 		return Err(DecodeError::BadHeader("reserved bits set"));
 	}
 	let d = r.u32()? as usize;
@@ -794,8 +841,15 @@ pub(crate) fn walk<'a>(
 	}
 	let grad_dim = family.grad_dim(d, classes).ok_or(DecodeError::BadHeader("dimensions"))?;
 	let projected = flags & 1 == 1;
-	if projected != (method == Method::Projected) {
+	if projected != matches!(method, Method::Projected | Method::Subspace) {
 		return Err(DecodeError::BadHeader("projection flag"));
+	}
+	let has_basis = flags & 4 == 4;
+	if has_basis != (method == Method::Subspace) {
+		return Err(DecodeError::BadHeader("basis flag"));
+	}
+	if has_basis && k > grad_dim {
+		return Err(DecodeError::ProjectionAboveDimension { k: k as u64, dim: grad_dim as u64 });
 	}
 	if k == 0
 		|| k > MAX_PROJECTION.max(grad_dim)
@@ -826,6 +880,15 @@ pub(crate) fn walk<'a>(
 		}
 		theta.push(t);
 	}
+	let basis = if has_basis {
+		let b = r.f32_bytes(
+			(k as u64).checked_mul(grad_dim as u64).ok_or(DecodeError::TruncatedBody)?,
+		)?;
+		f32s(b)?;
+		Some(b)
+	} else {
+		None
+	};
 	let g_count = r.check(g, 4)?;
 	let mut contributors = Vec::with_capacity(g_count);
 	for _ in 0..g_count {
@@ -860,6 +923,7 @@ pub(crate) fn walk<'a>(
 		k,
 		features,
 		theta,
+		basis,
 		contributors,
 		u,
 		examples,

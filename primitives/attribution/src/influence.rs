@@ -10,6 +10,7 @@
 //! | `cg`        | `∇ℓ(q)`   | `H⁻¹ ∇ℓ(i)` by CG on `Hv`    | per solve: iterations · `n·p` |
 //! | `projected` | `P∇ℓ(q)`  | `H̃⁻¹ P ∇ℓ(i)`, `H̃ = PHPᵀ+λI` | `n·p²` + `k·p²` + `k³/3`  |
 //! | `grad-dot`  | `∇ℓ(q)`   | `∇ℓ(i)` (`A = I`)            | none                      |
+//! | `subspace`  | `B∇ℓ(q)`  | `B ∇ℓ(i)`, `B = L⁻¹Q`, `LLᵀ = QHQᵀ` | `n·p²` + `4·k·p²` + `8·k²·p` |
 //!
 //! Exact and CG: Koh & Liang 2017 (CG with Hessian-vector products: Martens 2010,
 //! Pearlmutter 1994). Projected Gauss-Newton: TRAK (Park et al. 2023): for these GLMs the
@@ -19,10 +20,15 @@
 //! complement of `P`'s range, which `P∇ℓ` never touches). Grad-dot: TracIn (Pruthi et al.
 //! 2020) at the final checkpoint.
 //!
+//! Subspace: `Q` (`k × p`, orthonormal rows) spans the dominant subspace of `H − l2·I`
+//! (the data's curvature), found by subspace iteration from a seeded block; influence is
+//! then exact on that subspace (Galerkin), and exact everywhere when the training
+//! gradients lie in it ([`crate::subspace`]).
+//!
 //! For external models (`.npy` gradients, no θ) `H` is the Gauss-Newton estimate from the
 //! gradients themselves (empirical Fisher): `H = (1/n) Σ g_i g_iᵀ + l2·I`.
 
-use crate::{index::Method, linalg, projection, train::Problem};
+use crate::{index::Method, linalg, projection, subspace, train::Problem};
 use rayon::prelude::*;
 use std::sync::Mutex;
 
@@ -74,6 +80,13 @@ impl<'a> Curvature<'a> {
 			}
 		}
 	}
+	/// The L2 strength: `H − l2·I` is the data's curvature (positive semi-definite).
+	pub fn l2(&self) -> f64 {
+		match self {
+			Curvature::Model { problem, .. } => problem.l2,
+			Curvature::External { l2, .. } => *l2,
+		}
+	}
 	/// `H v` without forming `H`.
 	pub fn hvp(&self, v: &[f64]) -> Vec<f64> {
 		match self {
@@ -112,6 +125,8 @@ pub enum Solver<'a> {
 	Projected { seed: u64, k: usize, p: usize, pm: Vec<f64>, hinv: Vec<f64> },
 	/// Identity.
 	GradDot { p: usize },
+	/// The subspace basis `B` (`k × p`, [`subspace::basis`]).
+	Subspace { k: usize, p: usize, basis: Vec<f64> },
 }
 
 /// Solver failure.
@@ -166,6 +181,13 @@ impl<'a> Solver<'a> {
 				Solver::Projected { seed, k, p, pm, hinv: linalg::cholesky_inverse(&ht, k) }
 			}
 			Method::GradDot => Solver::GradDot { p },
+			Method::Subspace => {
+				let (seed, k) = projection;
+				let h = curvature.hessian();
+				let basis =
+					subspace::basis(&h, p, curvature.l2(), seed, k).map_err(|_| SolverError)?;
+				Solver::Subspace { k, p, basis }
+			}
 		})
 	}
 
@@ -174,7 +196,16 @@ impl<'a> Solver<'a> {
 		match self {
 			Solver::Exact { p, .. } | Solver::GradDot { p } => *p,
 			Solver::Cg { curvature, .. } => curvature.p(),
-			Solver::Projected { k, .. } => *k,
+			Solver::Projected { k, .. } | Solver::Subspace { k, .. } => *k,
+		}
+	}
+
+	/// The basis of a subspace solver as the index stores it (f32, exactly the values the
+	/// solver applies); `None` for the other methods.
+	pub fn basis(&self) -> Option<Vec<f32>> {
+		match self {
+			Solver::Subspace { basis, .. } => Some(basis.iter().map(|&v| v as f32).collect()),
+			_ => None,
 		}
 	}
 
@@ -192,6 +223,11 @@ impl<'a> Solver<'a> {
 			Solver::Projected { seed, k, .. } => {
 				let mut out = vec![0.0; *k];
 				projection::project(*seed, g, &mut out);
+				out
+			}
+			Solver::Subspace { k, p, basis } => {
+				let mut out = vec![0.0; *k];
+				linalg::gemm_nt(g, 1, *p, basis, *k, &mut out);
 				out
 			}
 			_ => g.to_vec(),
@@ -235,6 +271,15 @@ impl<'a> Solver<'a> {
 				out
 			}
 			Solver::GradDot { .. } => g.to_vec(),
+			Solver::Subspace { k, p, basis } => {
+				let rows = g.len() / p.max(&1);
+				let mut out = vec![0.0; rows * k];
+				let blk = 256;
+				out.par_chunks_mut(blk * k).zip(g.par_chunks(blk * p)).for_each(|(o, gi)| {
+					linalg::gemm_nt(gi, gi.len() / p, *p, basis, *k, o);
+				});
+				out
+			}
 		}
 	}
 }

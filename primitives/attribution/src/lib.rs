@@ -8,14 +8,15 @@
 //! ```
 //!
 //! (Koh & Liang 2017, "Understanding Black-box Predictions via Influence Functions";
-//! projected variant after TRAK, Park et al. 2023.)
+//! the subspace variant restricts it to `H`'s dominant subspace, after Schioppa et al.
+//! 2022; the projected variant follows TRAK, Park et al. 2023.)
 //!
 //! * no_std core (`alloc` only; compiles for `wasm32v1-none`): [`Index`] decoding and
 //!   encoding, the zero-copy [`IndexView`] with [`WorkLimits`] for the off-chain worker,
 //!   [`Query`] parsing, [`Index::score`], [`shares::shares`], [`parse_contribution_id`]. Deterministic:
 //!   fixed summation order, `libm` for `exp`/`log`, no fused multiply-add.
-//! * `std` feature: training ([`train`]), influence with exact / CG / projected Hessian
-//!   treatments and the grad-dot baseline ([`influence`]), multi-threaded index building
+//! * `std` feature: training ([`train`]), influence with exact / CG / subspace / projected
+//!   Hessian treatments and the grad-dot baseline ([`influence`]), multi-threaded index building
 //!   ([`build`]) within a memory bound checked before allocating ([`memory`]), CSV/`.npy`
 //!   input ([`data`]), text attribution by suffix-array span matching ([`span`]) and the
 //!   command line ([`cli`]).
@@ -48,6 +49,8 @@ pub mod linalg;
 pub mod memory;
 #[cfg(feature = "std")]
 pub mod span;
+#[cfg(feature = "std")]
+pub mod subspace;
 #[cfg(feature = "std")]
 pub mod train;
 

@@ -60,7 +60,7 @@ pub struct Shape {
 	pub classes: u64,
 	/// Contributions `G`.
 	pub contributions: u64,
-	/// Projection dimension (used by `Method::Projected`).
+	/// Projection dimension (used by `Method::Projected` and `Method::Subspace`).
 	pub k: u64,
 	/// Whether per-example vectors are built.
 	pub per_example: bool,
@@ -93,7 +93,7 @@ impl Shape {
 
 	/// Vector length `k` of the index.
 	pub fn k(&self) -> f64 {
-		if self.method == Method::Projected {
+		if matches!(self.method, Method::Projected | Method::Subspace) {
 			self.k as f64
 		} else {
 			self.p()
@@ -105,7 +105,11 @@ impl Shape {
 		let (n, d, g) = (self.n as f64, self.d as f64, self.contributions as f64);
 		let q = if self.family == Family::Softmax { self.classes as f64 } else { 1.0 };
 		let (p, k, t) = (self.p(), self.k(), self.threads.max(1) as f64);
-		let pk = if self.method == Method::Projected { self.k as f64 } else { 0.0 };
+		let pk = if matches!(self.method, Method::Projected | Method::Subspace) {
+			self.k as f64
+		} else {
+			0.0
+		};
 		let n_ex = if self.per_example { n } else { 0.0 };
 		let chunks = (n / CHUNK as f64).ceil().max(1.0);
 		let wave = (reduction_wave(sat(p * p), self.threads as usize) as f64).min(chunks);
@@ -118,7 +122,7 @@ impl Shape {
 		// Newton forms H whatever the method; the exact and projected solvers form it again.
 		let trains = self.train && self.family != Family::External;
 		let mut phases: Vec<Vec<(&'static str, f64)>> = Vec::new();
-		if trains || matches!(self.method, Method::Exact | Method::Projected) {
+		if trains || matches!(self.method, Method::Exact | Method::Projected | Method::Subspace) {
 			phases.push(vec![data, hessian, partials]);
 		}
 		let solver: (&'static str, f64) = match self.method {
@@ -137,6 +141,15 @@ impl Shape {
 					("the projected Hessian's factor and inverse (4 × k × k f64)", 32.0 * pk * pk),
 				]);
 				("the projection (k × p f64)", 8.0 * pk * p + 8.0 * pk * pk)
+			}
+			Method::Subspace => {
+				phases.push(vec![
+					data,
+					hessian,
+					("the subspace blocks (3 × k × p f64)", 24.0 * pk * p),
+					("the subspace's projected Hessian (k × k f64)", 8.0 * pk * pk),
+				]);
+				("the subspace basis (k × p f64)", 8.0 * pk * p)
 			}
 			Method::Cg => ("the conjugate-gradient work vectors", t * 22.0 * 8.0 * p),
 			Method::GradDot => ("no solver", 0.0),

@@ -39,6 +39,7 @@ pub struct IndexView<'a> {
 	features: Vec<&'a str>,
 	lookup: ColumnLookup,
 	theta: Vec<f64>,
+	basis: Option<&'a [u8]>,
 	contributors: Vec<&'a [u8]>,
 	u: &'a [u8],
 	examples: Option<(&'a [u8], &'a [u8])>,
@@ -62,6 +63,7 @@ impl<'a> IndexView<'a> {
 			features: l.features,
 			lookup,
 			theta: l.theta,
+			basis: l.basis,
 			contributors: l.contributors,
 			u: l.u,
 			examples: l.examples,
@@ -93,7 +95,7 @@ impl<'a> IndexView<'a> {
 		self.l2
 	}
 
-	/// `Some((seed, k))` for a projected index.
+	/// `Some((seed, k))` for a projected or subspace index.
 	pub fn projection(&self) -> Option<(u64, u32)> {
 		self.projection
 	}
@@ -162,14 +164,12 @@ impl<'a> IndexView<'a> {
 
 	/// The query vector `φ(q)`, as [`crate::Index::query_vector`].
 	pub fn query_vector(&self, q: &Query) -> Result<Vec<f64>, ScoreError> {
-		index::query_vector(
-			self.family,
-			&self.theta,
-			self.features.len(),
-			self.classes,
-			self.projection,
-			q,
-		)
+		let map = match (self.basis, self.projection) {
+			(Some(b), _) => index::QueryMap::BasisBytes(b),
+			(None, Some((seed, k))) => index::QueryMap::Projection(seed, k),
+			(None, None) => index::QueryMap::Gradient,
+		};
+		index::query_vector(self.family, &self.theta, self.features.len(), self.classes, map, q)
 	}
 
 	/// Contribution scores, as [`crate::Index::score`] (non-finite scores become `+0.0`).

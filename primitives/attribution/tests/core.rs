@@ -8,7 +8,7 @@ use tributary_attribution::{
 
 #[test]
 fn index_roundtrip_and_checksum() {
-	for m in [Method::Exact, Method::Cg, Method::Projected, Method::GradDot] {
+	for m in [Method::Exact, Method::Cg, Method::Projected, Method::GradDot, Method::Subspace] {
 		let idx = wine_index(m, true);
 		let bytes = idx.encode();
 		let back = Index::decode(&bytes).unwrap();

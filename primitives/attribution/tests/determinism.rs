@@ -21,7 +21,7 @@ fn index_bytes_independent_of_threads() {
 		contribution: (0..5000).map(|i| (i % 37) as u32).collect(),
 		contributors: (0..37).map(|c| format!("2:{c}")).collect(),
 	};
-	for method in [Method::Exact, Method::Projected, Method::Cg] {
+	for method in [Method::Exact, Method::Projected, Method::Cg, Method::Subspace] {
 		let opts = BuildOptions {
 			family: Family::Logistic,
 			l2: 0.01,

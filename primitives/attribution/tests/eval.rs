@@ -57,6 +57,33 @@ fn projected_tracks_exact_when_p_exceeds_k() {
 }
 
 #[test]
+fn subspace_tracks_exact_at_half_p_on_both_spectra() {
+	// p = 301, k = 150 = p/2, n = 140 training rows: the training gradients have rank 140
+	// ≤ k, so the subspace holds them all; the random projection does not.
+	for decay in [0.0, 1.0] {
+		let s = eval::synthetic_decay(Family::Logistic, 1, 140, 5, 300, 0.01, 3, decay);
+		let theta = s.fit();
+		let exact = s.scores(&theta, Method::Exact, (0, 0));
+		let sub = s.scores(&theta, Method::Subspace, (7, 150));
+		let proj = s.scores(&theta, Method::Projected, (7, 150));
+		let (a, b) = (mean_pearson(&sub, &exact), mean_pearson(&proj, &exact));
+		eprintln!("decay {decay}: k/p = 0.5: subspace vs exact {a:.4}, projected {b:.4}");
+		assert!(a >= 0.95, "decay {decay}: subspace {a}");
+		assert!(a > b + 0.1, "decay {decay}: subspace {a} vs projected {b}");
+	}
+	// Above the data's rank the subspace keeps the directions of most curvature: on a
+	// decaying spectrum with n = 600 > p, k = p/2 still tracks exact, better than the
+	// random projection.
+	let s = eval::synthetic_decay(Family::Logistic, 1, 600, 5, 300, 0.01, 3, 1.0);
+	let theta = s.fit();
+	let exact = s.scores(&theta, Method::Exact, (0, 0));
+	let sub = mean_pearson(&s.scores(&theta, Method::Subspace, (7, 150)), &exact);
+	let proj = mean_pearson(&s.scores(&theta, Method::Projected, (7, 150)), &exact);
+	eprintln!("n = 600 > p: subspace {sub:.4}, projected {proj:.4}");
+	assert!(sub > proj, "subspace {sub} vs projected {proj}");
+}
+
+#[test]
 fn mislabeled_examples_have_high_self_influence() {
 	for (fam, label) in [
 		(Family::Logistic, (|y: f64| (y == 0.0) as u8 as f64) as fn(f64) -> f64),

@@ -24,12 +24,14 @@ fn random_index(
 ) -> Index {
 	let p = family.params(d, classes).unwrap();
 	let grad = family.grad_dim(d, classes).unwrap();
-	let (projection, k) = if method == Method::Projected {
+	let (projection, k) = if matches!(method, Method::Projected | Method::Subspace) {
 		let k = 1 + (r.next_u64() % grad as u64) as u32;
 		(Some((r.next_u64(), k)), k as usize)
 	} else {
 		(None, grad)
 	};
+	let basis = (method == Method::Subspace)
+		.then(|| (0..k * grad).map(|_| uniform(r, -1.0, 1.0) as f32).collect());
 	let g = 1 + (r.next_u64() % 40) as usize;
 	let u = (0..g * k).map(|_| uniform(r, -1.0, 1.0) as f32).collect();
 	let examples = per_example.then(|| {
@@ -48,6 +50,7 @@ fn random_index(
 		l2: 0.01,
 		theta: (0..p).map(|_| uniform(r, -2.0, 2.0)).collect(),
 		projection,
+		basis,
 		contributors: (0..g).map(|c| format!("{}:{c}", r.next_u64() % 5).into_bytes()).collect(),
 		u,
 		examples,
@@ -139,12 +142,12 @@ fn view_equals_decode_on_random_indices_of_every_family() {
 		(Family::External, 1),
 	];
 	let mut checked = 0;
-	for round in 0..120 {
+	for round in 0..150 {
 		let (family, classes) = shapes[round % shapes.len()];
 		let methods: &[Method] = if family == Family::External {
-			&[Method::Exact, Method::Projected, Method::GradDot]
+			&[Method::Exact, Method::Projected, Method::GradDot, Method::Subspace]
 		} else {
-			&[Method::Exact, Method::Cg, Method::Projected, Method::GradDot]
+			&[Method::Exact, Method::Cg, Method::Projected, Method::GradDot, Method::Subspace]
 		};
 		let method = methods[(round / shapes.len()) % methods.len()];
 		// Lengths around the kernel's 16 lanes (tails of every size).
@@ -161,7 +164,7 @@ fn view_equals_decode_on_random_indices_of_every_family() {
 		assert_same(&bytes, &queries, &WorkLimits::ON_CHAIN);
 		checked += 1;
 	}
-	assert_eq!(checked, 120);
+	assert_eq!(checked, 150);
 }
 
 #[test]
@@ -172,7 +175,8 @@ fn view_equals_decode_on_the_fixture_and_trained_indices() {
 	let queries = vec![query, random_query(&mut r, &index.features, Some(1.0))];
 	assert_same(&bytes, &queries, &WorkLimits::ON_CHAIN);
 	let labelled = format!("label,{WINE_HEADER}\n1,{WINE_ROW}\n").into_bytes();
-	for method in [Method::Exact, Method::Cg, Method::Projected, Method::GradDot] {
+	for method in [Method::Exact, Method::Cg, Method::Projected, Method::GradDot, Method::Subspace]
+	{
 		let bytes = wine_index(method, true).encode();
 		assert_same(&bytes, &[wine_query(), labelled.clone()], &WorkLimits::ON_CHAIN);
 	}
@@ -199,6 +203,7 @@ fn corrupted_bytes_never_panic_and_both_paths_agree() {
 		random_index(&mut r, Family::Softmax, Method::Projected, 5, 3, true).encode(),
 		random_index(&mut r, Family::Linear, Method::Exact, 3, 1, false).encode(),
 		random_index(&mut r, Family::External, Method::GradDot, 4, 1, true).encode(),
+		random_index(&mut r, Family::Logistic, Method::Subspace, 6, 1, true).encode(),
 	];
 	let limits = [WorkLimits::ON_CHAIN, WorkLimits::UNLIMITED];
 	let mut accepted = 0;
@@ -466,6 +471,7 @@ fn non_finite_scores_are_canonical_zero() {
 		l2: 0.0,
 		theta: vec![],
 		projection: None,
+		basis: None,
 		contributors: vec![b"1:0".to_vec(), b"1:1".to_vec(), b"1:2".to_vec(), b"1:3".to_vec()],
 		u: vec![1e10, 1e10, 1e10, 0.0, 1e-10, 0.0, 0.0, 1e-10],
 		examples: None,

@@ -96,7 +96,7 @@ fn native_and_wasm_give_identical_bytes() {
 	let labelled = format!("label,{WINE_HEADER}\n1,{WINE_ROW}\n").into_bytes();
 	let other =
 		format!("{WINE_HEADER}\n12.1,3.1,2.5,19,95,1.9,1.1,0.4,1.2,7.1,0.7,1.8,600\n").into_bytes();
-	for method in [Method::Exact, Method::Projected, Method::GradDot] {
+	for method in [Method::Exact, Method::Projected, Method::GradDot, Method::Subspace] {
 		let index = wine_index(method, false).encode();
 		for (q, max) in [(wine_query(), 4usize), (labelled.clone(), 10), (other.clone(), 3)] {
 			let n = native(&index, &q, max);

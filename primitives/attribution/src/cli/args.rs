@@ -100,11 +100,17 @@ pub struct TrainArgs {
 	/// Output index file.
 	#[arg(long)]
 	pub out: PathBuf,
-	/// Project gradients to K dimensions (projected Gauss-Newton, TRAK-style).
+	/// Score in K dimensions: influence computed exactly on the K-dimensional subspace
+	/// where the Hessian is largest (method subspace; K at most p), or with
+	/// `--method projected` on a random K-dimensional projection (TRAK-style).
+	///
+	/// The index stores K numbers per contribution (and a K × p basis for subspace).
+	/// Subspace is exact when K is at least the rank of the training gradients (e.g. fewer
+	/// training rows than K); see the engine README's evaluation for the accuracy at K < p.
 	#[arg(long, value_name = "K")]
 	pub project: Option<u32>,
-	/// Hessian treatment: exact, cg, projected or grad-dot (default: exact, or projected
-	/// with --project).
+	/// Hessian treatment: exact, cg, subspace, projected or grad-dot. Default: subspace
+	/// with --project; otherwise exact while p ≤ 5000 and subspace with K = 512 above.
 	///
 	/// cg runs one conjugate-gradient solve (up to 2p+10 Hessian-vector products, n·p work
 	/// each) per contribution, and per example with --per-example: exact but slow for many
@@ -114,7 +120,7 @@ pub struct TrainArgs {
 	/// for external gradients with large p and few contributions.
 	#[arg(long)]
 	pub method: Option<String>,
-	/// Projection seed.
+	/// Seed of the projection (projected) or of the subspace's start block (subspace).
 	#[arg(long, default_value_t = 0)]
 	pub seed: u64,
 	/// Store per-example vectors in the index (for `score --per-example`).

@@ -10,6 +10,24 @@ use crate::{
 	memory::DEFAULT_MAX_MEMORY,
 };
 
+/// Largest gradient dimension `p` for which `train` builds an exact index by default.
+pub const EXACT_MAX_P: usize = 5000;
+
+/// Default `K` of a `subspace` index when `p` is above [`EXACT_MAX_P`] and no `--project`.
+pub const DEFAULT_K: u32 = 512;
+
+/// The method and `K` of a build: the explicit `--method` if any (`--project K`, default
+/// 512, for projected and subspace); `subspace` with `--project K`; otherwise exact while
+/// `p ≤ EXACT_MAX_P`, and `subspace` with `K = DEFAULT_K` (at most `p`) above.
+pub fn default_method(explicit: Option<Method>, project: Option<u32>, p: usize) -> (Method, u32) {
+	match (explicit, project) {
+		(Some(m), k) => (m, k.unwrap_or(DEFAULT_K)),
+		(None, Some(k)) => (Method::Subspace, k),
+		(None, None) if p <= EXACT_MAX_P => (Method::Exact, DEFAULT_K),
+		(None, None) => (Method::Subspace, DEFAULT_K.min(p as u32)),
+	}
+}
+
 pub(super) fn train(a: TrainArgs) -> Result<String, Error> {
 	if a.family == "span" {
 		return crate::span::cli::train(&a);
@@ -31,33 +49,42 @@ pub(super) fn train(a: TrainArgs) -> Result<String, Error> {
 			"--min-span, --max-occurrences and --shard-tokens are for --family span".into(),
 		));
 	}
-	let method = match (&a.method, a.project) {
-		(Some(m), _) => Method::from_name(m).ok_or_else(|| {
+	let explicit = match &a.method {
+		Some(m) => Some(Method::from_name(m).ok_or_else(|| {
 			Error::Usage(format!(
-				"unknown method `{m}` (expected exact, cg, projected or grad-dot)"
+				"unknown method `{m}` (expected exact, cg, subspace, projected or grad-dot)"
 			))
-		})?,
-		(None, Some(_)) => Method::Projected,
-		(None, None) => Method::Exact,
+		})?),
+		None => None,
 	};
-	if a.project.is_some() && method != Method::Projected {
-		return Err(Error::Usage("--project needs --method projected".into()));
+	if a.project.is_some()
+		&& !matches!(explicit, None | Some(Method::Subspace) | Some(Method::Projected))
+	{
+		return Err(Error::Usage("--project needs --method subspace or projected".into()));
 	}
 	if !(a.l2 > 0.0 && a.l2.is_finite()) {
 		return Err(Error::Usage(format!("--l2 must be a finite number > 0, got {}", a.l2)));
 	}
 	let ds = load_data(&a.data.paths(), family, a.contributors.as_ref())?;
+	let classes = crate::build::classes_of(family, &ds.y)?;
+	let p = family.grad_dim(ds.d(), classes).unwrap_or(0);
+	let (method, k) = default_method(explicit, a.project, p);
 	let opts = BuildOptions {
 		family,
 		l2: a.l2,
 		method,
-		projection: (a.seed, a.project.unwrap_or(512)),
+		projection: (a.seed, k),
 		per_example: a.per_example,
 		progress: a.progress,
 		tol: crate::train::NEWTON_TOL,
 		max_memory: a.max_memory.unwrap_or(DEFAULT_MAX_MEMORY),
 	};
 	let (index, report) = Index::build(&ds, &opts)?;
+	if explicit.is_none() && a.project.is_none() && method == Method::Subspace {
+		eprintln!(
+			"note: p = {p} > {EXACT_MAX_P}: method subspace with K = {k} (exact would hold a {p} × {p} inverse); choose with --method or --project"
+		);
+	}
 	if report.grad_norm >= opts.tol {
 		eprintln!(
 			"note: Newton stopped at ‖∇F‖₂ = {:.3e} after {} iterations, above its {:e} target (rounding); accepted below {:e}",
