@@ -193,6 +193,7 @@ impl Index {
 			theta,
 			projection: if is_k_dimensional(opts.method) { Some(opts.projection) } else { None },
 			basis,
+			baseline: (opts.family == Family::Linear).then(|| mean_label(&ds.y)),
 			contributors: ds.contributors.iter().map(|c| c.as_bytes().to_vec()).collect(),
 			u,
 			examples: vectors
@@ -223,6 +224,11 @@ pub fn check_memory(
 		threads: rayon::current_num_threads() as u64,
 	};
 	Ok(shape.check(opts.max_memory)?)
+}
+
+/// The mean of the labels, summed in row order: the baseline of unlabelled linear queries.
+fn mean_label(y: &[f64]) -> f64 {
+	y.iter().sum::<f64>() / y.len().max(1) as f64
 }
 
 /// Whether `method` builds `k`-dimensional vectors (`--project K`).

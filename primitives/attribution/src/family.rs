@@ -261,19 +261,21 @@ pub fn gradient(family: Family, theta: &[f64], x: &[f64], y: f64, classes: u32, 
 ///
 /// With a label (or for classifiers, the model's own predicted label when none is given),
 /// `f` is the query's loss. For `linear` without a label the loss at the predicted value
-/// has zero gradient, so `f = −½ ŷ²` is used instead, `∇f = −ŷ x̃`: the score is
-/// `I(i, q) = ŷ(q) · δ_i(q)` (to first order), where `δ_i(q)` is how much example `i` raised
-/// the prediction `ŷ(q)`. Positive = `i` moved the prediction away from the label origin
-/// `0`, in the direction of its sign; the origin is part of the definition, so train a
-/// linear model for unlabelled queries on labels whose `0` is the baseline (e.g. centred
-/// labels), or give the query a `label` (an origin-free loss). Kept as is because the
-/// chain compares these bits (`ENGINE_VERSION` 1).
+/// has zero gradient, so `f = −½ (ŷ − b)²` is used instead, `∇f = −(ŷ − b) x̃`, where `b`
+/// is the index's `baseline`: the score is `I(i, q) = (ŷ(q) − b) · δ_i(q)` (to first
+/// order), where `δ_i(q)` is how much example `i` raised the prediction `ŷ(q)`. Positive =
+/// `i` pushed the prediction away from the baseline, in the direction it deviates: `i`
+/// supports what this prediction says beyond the baseline. Indexes built by this engine
+/// store the mean training label as `b`, so the definition does not depend on where `0`
+/// is on the label scale; indexes without a stored baseline use `b = 0`.
+#[allow(clippy::too_many_arguments)]
 pub fn query_gradient(
 	family: Family,
 	theta: &[f64],
 	x: &[f64],
 	label: Option<f64>,
 	classes: u32,
+	baseline: f64,
 	g: &mut [f64],
 ) {
 	match (family, label) {
@@ -281,7 +283,7 @@ pub fn query_gradient(
 		(Family::Linear, None) => {
 			let mut z = [0.0];
 			logits(theta, x, &mut z);
-			outer_into(&[-z[0]], x, g);
+			outer_into(&[-(z[0] - baseline)], x, g);
 		}
 		(_, Some(y)) => gradient(family, theta, x, y, classes, g),
 		(_, None) => {

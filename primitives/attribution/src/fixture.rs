@@ -21,6 +21,7 @@ pub fn projected_index(d: usize, g: usize, k: u32) -> (Index, Vec<u8>) {
 		theta,
 		projection: Some((9, k)),
 		basis: None,
+		baseline: None,
 		contributors: (0..g).map(|c| format!("1:{c}").into_bytes()).collect(),
 		u,
 		examples: None,

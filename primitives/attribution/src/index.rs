@@ -30,13 +30,15 @@
 //! family  u8    1 linear, 2 logistic, 3 softmax, 4 external
 //! method  u8    1 exact, 2 cg, 3 projected, 4 grad-dot, 5 subspace
 //! flags   u8    bit 0: k-dimensional (projected or subspace), bit 1: per-example vectors
-//!               present, bit 2: basis present (exactly when the method is subspace)
+//!               present, bit 2: basis present (exactly when the method is subspace),
+//!               bit 3: baseline present (linear models only)
 //! 3 bytes zero
 //! d u32 (features), classes u32, p u32 (= |θ|), k u32 (vector length)
 //! seed u64 (projection or start-block seed, 0 if none), n_train u64, l2 f64
 //! G u32 (contributions), N u64 (per-example rows, 0 if none)
 //! d × (u32 length + UTF-8 feature name)
 //! p × f64 θ
+//! f64        baseline b of unlabelled queries (mean training label)  } only with flag bit 3
 //! k·p × f32  basis B (row-major, one row per dimension)  } only with flag bit 2
 //! G × (u32 length + contributor id bytes)
 //! G·k × f32  u (row-major, one row per contribution)
@@ -149,6 +151,10 @@ pub struct Index {
 	pub projection: Option<(u64, u32)>,
 	/// The row-major `k × p` basis `B` of a subspace index (`p` the gradient dimension).
 	pub basis: Option<Vec<f32>>,
+	/// Linear models: the baseline `b` of an unlabelled query, `f = −½(ŷ − b)²`
+	/// ([`family::query_gradient`]); the builder stores the mean training label. `None`
+	/// means `b = 0`.
+	pub baseline: Option<f64>,
 	/// Contributor ids, one per contribution.
 	pub contributors: Vec<Vec<u8>>,
 	/// Row-major `G × k` matrix of contribution vectors `u_c`.
@@ -361,7 +367,8 @@ impl Index {
 		out.push(self.method as u8);
 		let flags = (self.projection.is_some() as u8)
 			| ((self.examples.is_some() as u8) << 1)
-			| ((self.basis.is_some() as u8) << 2);
+			| ((self.basis.is_some() as u8) << 2)
+			| ((self.baseline.is_some() as u8) << 3);
 		out.push(flags);
 		out.extend_from_slice(&[0, 0, 0]);
 		out.extend_from_slice(&(self.features.len() as u32).to_le_bytes());
@@ -379,6 +386,9 @@ impl Index {
 		}
 		for t in &self.theta {
 			out.extend_from_slice(&t.to_le_bytes());
+		}
+		if let Some(b) = self.baseline {
+			out.extend_from_slice(&b.to_le_bytes());
 		}
 		for x in self.basis.iter().flatten() {
 			out.extend_from_slice(&x.to_le_bytes());
@@ -459,6 +469,7 @@ impl Index {
 			theta: l.theta,
 			projection: l.projection,
 			basis,
+			baseline: l.baseline,
 			contributors: l.contributors.iter().map(|c| c.to_vec()).collect(),
 			u,
 			examples,
@@ -481,7 +492,8 @@ impl Index {
 			(None, Some((seed, k))) => QueryMap::Projection(seed, k),
 			(None, None) => QueryMap::Gradient,
 		};
-		query_vector(self.family, &self.theta, self.features.len(), self.classes, map, q)
+		let (d, baseline) = (self.features.len(), self.baseline.unwrap_or(0.0));
+		query_vector(self.family, &self.theta, d, self.classes, baseline, map, q)
 	}
 
 	/// Contribution scores `s_c = φ(q)ᵀ u_c`, one per contributor. Cost `G·k`.
@@ -586,6 +598,7 @@ pub(crate) fn query_vector(
 	theta: &[f64],
 	d: usize,
 	classes: u32,
+	baseline: f64,
 	map: QueryMap<'_>,
 	q: &Query,
 ) -> Result<Vec<f64>, ScoreError> {
@@ -593,7 +606,7 @@ pub(crate) fn query_vector(
 		return Err(ScoreError::DimensionMismatch { index: d, query: q.features.len() });
 	}
 	let mut g = vec![0.0; family.grad_dim(d, classes).unwrap_or(0)];
-	family::query_gradient(family, theta, &q.features, q.label, classes, &mut g);
+	family::query_gradient(family, theta, &q.features, q.label, classes, baseline, &mut g);
 	Ok(match map {
 		QueryMap::Projection(seed, k) => {
 			let mut phi = vec![0.0; k as usize];
@@ -717,6 +730,8 @@ pub(crate) struct Layout<'a> {
 	pub theta: Vec<f64>,
 	/// `k·p` little-endian f32s of a subspace index's basis (finite).
 	pub basis: Option<&'a [u8]>,
+	/// The baseline of unlabelled linear queries (finite).
+	pub baseline: Option<f64>,
 	pub contributors: Vec<&'a [u8]>,
 	/// `G·k` little-endian f32s (finite, checked by the section callback).
 	pub u: &'a [u8],
@@ -817,7 +832,7 @@ pub(crate) fn walk<'a>(
 	let method = r.u8()?;
 	let method = Method::from_code(method).ok_or(DecodeError::UnknownMethod(method))?;
 	let flags = r.u8()?;
-	if flags & !7 != 0 || r.take(3)? != [0, 0, 0] {
+	if flags & !15 != 0 || r.take(3)? != [0, 0, 0] {
 		return Err(DecodeError::BadHeader("reserved bits set"));
 	}
 	let d = r.u32()? as usize;
@@ -843,6 +858,10 @@ pub(crate) fn walk<'a>(
 	let projected = flags & 1 == 1;
 	if projected != matches!(method, Method::Projected | Method::Subspace) {
 		return Err(DecodeError::BadHeader("projection flag"));
+	}
+	let has_baseline = flags & 8 == 8;
+	if has_baseline && family != Family::Linear {
+		return Err(DecodeError::BadHeader("baseline flag"));
 	}
 	let has_basis = flags & 4 == 4;
 	if has_basis != (method == Method::Subspace) {
@@ -880,6 +899,15 @@ pub(crate) fn walk<'a>(
 		}
 		theta.push(t);
 	}
+	let baseline = if has_baseline {
+		let b = r.f64()?;
+		if !b.is_finite() {
+			return Err(DecodeError::NonFinite);
+		}
+		Some(b)
+	} else {
+		None
+	};
 	let basis = if has_basis {
 		let b = r.f32_bytes(
 			(k as u64).checked_mul(grad_dim as u64).ok_or(DecodeError::TruncatedBody)?,
@@ -924,6 +952,7 @@ pub(crate) fn walk<'a>(
 		features,
 		theta,
 		basis,
+		baseline,
 		contributors,
 		u,
 		examples,

@@ -40,6 +40,7 @@ pub struct IndexView<'a> {
 	lookup: ColumnLookup,
 	theta: Vec<f64>,
 	basis: Option<&'a [u8]>,
+	baseline: Option<f64>,
 	contributors: Vec<&'a [u8]>,
 	u: &'a [u8],
 	examples: Option<(&'a [u8], &'a [u8])>,
@@ -64,6 +65,7 @@ impl<'a> IndexView<'a> {
 			lookup,
 			theta: l.theta,
 			basis: l.basis,
+			baseline: l.baseline,
 			contributors: l.contributors,
 			u: l.u,
 			examples: l.examples,
@@ -169,7 +171,8 @@ impl<'a> IndexView<'a> {
 			(None, Some((seed, k))) => index::QueryMap::Projection(seed, k),
 			(None, None) => index::QueryMap::Gradient,
 		};
-		index::query_vector(self.family, &self.theta, self.features.len(), self.classes, map, q)
+		let (d, baseline) = (self.features.len(), self.baseline.unwrap_or(0.0));
+		index::query_vector(self.family, &self.theta, d, self.classes, baseline, map, q)
 	}
 
 	/// Contribution scores, as [`crate::Index::score`] (non-finite scores become `+0.0`).

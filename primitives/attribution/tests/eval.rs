@@ -83,6 +83,42 @@ fn subspace_tracks_exact_at_half_p_on_both_spectra() {
 	assert!(sub > proj, "subspace {sub} vs projected {proj}");
 }
 
+/// An unlabelled query to a linear model scores against the stored baseline (the mean
+/// training label), so where `0` is on the label scale does not matter: shifting every label
+/// by 100 leaves the contribution scores (nearly: the intercept is regularised too) as they
+/// were, while scoring against the origin would rank by how much each example raised the
+/// prediction.
+#[test]
+fn unlabelled_linear_scores_do_not_depend_on_the_label_origin() {
+	use tributary_attribution::{build::BuildOptions, data::Dataset, Index};
+	let s = eval::synthetic(Family::Linear, 1, 400, 1, 6, 1e-4, 5);
+	let dataset = |shift: f64| Dataset {
+		features: (0..6).map(|j| format!("f{j}")).collect(),
+		x: s.x.clone(),
+		y: s.y.iter().map(|y| y + shift).collect(),
+		contribution: (0..400).map(|i| (i % 40) as u32).collect(),
+		contributors: (0..40).map(|c| format!("1:{c}")).collect(),
+	};
+	let opts = BuildOptions { family: Family::Linear, l2: 1e-4, ..Default::default() };
+	let query = b"f0,f1,f2,f3,f4,f5\n0.9,-0.4,1.2,0.3,-1.1,0.5\n";
+	let scores = |shift: f64| {
+		let (index, _) = Index::build(&dataset(shift), &opts).unwrap();
+		assert_eq!(index.baseline.map(|b| b > shift - 1.0 && b < shift + 1.0), Some(true));
+		let mut origin = index.clone();
+		origin.baseline = None;
+		let decoded = Index::decode(&index.encode()).unwrap();
+		assert_eq!(decoded, index);
+		(index.score_bytes(query).unwrap(), origin.score_bytes(query).unwrap())
+	};
+	let (centred, origin) = scores(0.0);
+	let (shifted, shifted_origin) = scores(100.0);
+	let same = eval::pearson(&centred, &shifted);
+	let moved = eval::pearson(&origin, &shifted_origin);
+	eprintln!("label shift 100: baseline scores {same:.6}, origin scores {moved:.6}");
+	assert!(same > 0.999, "{same}");
+	assert!(moved < 0.9, "{moved}");
+}
+
 #[test]
 fn mislabeled_examples_have_high_self_influence() {
 	for (fam, label) in [

@@ -51,6 +51,8 @@ fn random_index(
 		theta: (0..p).map(|_| uniform(r, -2.0, 2.0)).collect(),
 		projection,
 		basis,
+		baseline: (family == Family::Linear && r.next_u64() % 2 == 0)
+			.then(|| uniform(r, -5.0, 5.0)),
 		contributors: (0..g).map(|c| format!("{}:{c}", r.next_u64() % 5).into_bytes()).collect(),
 		u,
 		examples,
@@ -472,6 +474,7 @@ fn non_finite_scores_are_canonical_zero() {
 		theta: vec![],
 		projection: None,
 		basis: None,
+		baseline: None,
 		contributors: vec![b"1:0".to_vec(), b"1:1".to_vec(), b"1:2".to_vec(), b"1:3".to_vec()],
 		u: vec![1e10, 1e10, 1e10, 0.0, 1e-10, 0.0, 0.0, 1e-10],
 		examples: None,

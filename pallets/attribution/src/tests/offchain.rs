@@ -37,6 +37,7 @@ fn index_bytes() -> Vec<u8> {
 		theta: vec![0.4, -0.3, 0.1],
 		projection: None,
 		basis: None,
+		baseline: None,
 		contributors: vec![b"0:0".to_vec(), b"0:1".to_vec(), b"1:0".to_vec()],
 		u: vec![0.02, 0.01, 0.003, -0.05, 0.02, -0.001, 0.01, -0.03, 0.004],
 		examples: None,
