@@ -106,7 +106,7 @@ pub fn basis(
 }
 
 /// Seed offset of the stream that refills rows the iteration annihilated.
-const REFILL_STREAM: u64 = 0x5EED_0F_5B5B_ACE5;
+const REFILL_STREAM: u64 = 0x005E_ED0F_5B5B_ACE5;
 
 /// A row is dependent on the rows before it when Gram-Schmidt leaves less than this
 /// fraction of its norm.

@@ -51,7 +51,7 @@ fn random_index(
 		theta: (0..p).map(|_| uniform(r, -2.0, 2.0)).collect(),
 		projection,
 		basis,
-		baseline: (family == Family::Linear && r.next_u64() % 2 == 0)
+		baseline: (family == Family::Linear && r.next_u64().is_multiple_of(2))
 			.then(|| uniform(r, -5.0, 5.0)),
 		contributors: (0..g).map(|c| format!("{}:{c}", r.next_u64() % 5).into_bytes()).collect(),
 		u,
