@@ -10,6 +10,7 @@
 
 use super::micro::{self, Kernel, MR_MAX, NR_MAX};
 use rayon::prelude::*;
+use std::cell::Cell;
 
 /// Inner-dimension block: a packed `A` block `MC × KC` stays in L2, a `KC × nr` micro-panel
 /// of `B` in L1.
@@ -73,54 +74,89 @@ pub fn accumulate(
 	assert!(a.covers(m, k) && b.covers(k, n), "matrix views out of bounds");
 	assert!(ldc >= n && c.len() >= (m - 1) * ldc + n, "output out of bounds");
 	let kernel = micro::kernel();
+	let (mr, nr) = (kernel.mr(), kernel.nr());
 	let c = &mut c[..(m - 1) * ldc + n];
 	let threads = rayon::current_num_threads();
-	let mr = kernel.mr();
-	if m.saturating_mul(n).saturating_mul(k) < PARALLEL_WORK || threads == 1 || m <= mr {
-		rows(kernel, 0, m, n, k, a, b, negate, c, ldc, part);
-		return;
-	}
-	let rb = m.div_ceil(4 * threads).max(4 * mr).next_multiple_of(mr);
-	c.par_chunks_mut(rb * ldc).enumerate().for_each(|(t, ct)| {
-		let r0 = t * rb;
-		rows(kernel, r0, (r0 + rb).min(m), n, k, a, b, negate, ct, ldc, part);
-	});
-}
-
-/// [`accumulate`] for the rows `r0..r1`; `c` starts at row `r0`.
-#[allow(clippy::too_many_arguments)]
-fn rows(
-	kernel: Kernel,
-	r0: usize,
-	r1: usize,
-	n: usize,
-	k: usize,
-	a: View<'_>,
-	b: View<'_>,
-	negate: bool,
-	c: &mut [f64],
-	ldc: usize,
-	part: Part,
-) {
-	let (mr, nr) = (kernel.mr(), kernel.nr());
-	let n_eff = if part == Part::Lower { n.min(r1) } else { n };
-	let mut bpack = vec![0.0; KC.min(k) * n_eff.min(NC).next_multiple_of(nr)];
-	let mut apack = vec![0.0; KC.min(k) * (r1 - r0).min(MC).next_multiple_of(mr)];
+	let parallel = m.saturating_mul(n).saturating_mul(k) >= PARALLEL_WORK && threads > 1 && m > 4 * mr;
+	// Rows of C per task (whole rows: a task never shares an element).
+	let rb = if parallel { m.div_ceil(4 * threads).max(4 * mr).next_multiple_of(mr) } else { m };
+	let n_eff = if part == Part::Lower { n.min(m) } else { n };
+	let mut bpack = take_buffer(&BPACK, KC.min(k) * n_eff.min(NC).next_multiple_of(nr));
 	for jc in (0..n_eff).step_by(NC) {
 		let nc = (n_eff - jc).min(NC);
 		for pc in (0..k).step_by(KC) {
 			let kc = (k - pc).min(KC);
 			pack_b(b, pc, kc, jc, nc, nr, &mut bpack);
-			for ic in (r0..r1).step_by(MC) {
-				let mc = (r1 - ic).min(MC);
-				if part == Part::Lower && jc > ic + mc - 1 {
-					continue;
-				}
-				pack_a(a, ic, mc, pc, kc, negate, mr, &mut apack);
-				let blk = Block { kernel, kc, ic, mc, jc, nc, r0, ldc, part };
-				blk.run(&apack, &bpack, c);
+			let task = |r0: usize, ct: &mut [f64]| {
+				let panel = Panel { kernel, kc, pc, jc, nc, r0, r1: (r0 + rb).min(m), ldc, part };
+				panel.rows(a, negate, &bpack, ct);
+			};
+			if parallel {
+				c.par_chunks_mut(rb * ldc).enumerate().for_each(|(t, ct)| task(t * rb, ct));
+			} else {
+				task(0, c);
 			}
 		}
+	}
+	BPACK.with(|b| b.set(bpack));
+}
+
+thread_local! {
+	/// The calling thread's packed `B` block, kept between calls.
+	static BPACK: Cell<Vec<f64>> = const { Cell::new(Vec::new()) };
+	/// The thread's packed `A` block, kept between calls.
+	static APACK: Cell<Vec<f64>> = const { Cell::new(Vec::new()) };
+}
+
+/// The thread's buffer, at least `len` long (taken out: a call nested by rayon's work
+/// stealing finds it empty and uses its own).
+fn take_buffer(cell: &'static std::thread::LocalKey<Cell<Vec<f64>>>, len: usize) -> Vec<f64> {
+	let mut v = cell.with(|b| b.take());
+	if v.len() < len {
+		v.resize(len, 0.0);
+	}
+	v
+}
+
+/// One inner-dimension block `pc..pc + kc` against columns `jc..jc + nc`, for the rows
+/// `r0..r1` of `C`.
+struct Panel {
+	kernel: Kernel,
+	kc: usize,
+	pc: usize,
+	jc: usize,
+	nc: usize,
+	r0: usize,
+	r1: usize,
+	ldc: usize,
+	part: Part,
+}
+
+impl Panel {
+	/// Packs each `MC`-row block of `A` and runs its tiles; `c` starts at row `r0`.
+	fn rows(&self, a: View<'_>, negate: bool, bpack: &[f64], c: &mut [f64]) {
+		let mr = self.kernel.mr();
+		let mut apack = take_buffer(&APACK, self.kc * (self.r1 - self.r0).min(MC).next_multiple_of(mr));
+		for ic in (self.r0..self.r1).step_by(MC) {
+			let mc = (self.r1 - ic).min(MC);
+			if self.part == Part::Lower && self.jc > ic + mc - 1 {
+				continue;
+			}
+			pack_a(a, ic, mc, self.pc, self.kc, negate, mr, &mut apack);
+			let blk = Block {
+				kernel: self.kernel,
+				kc: self.kc,
+				ic,
+				mc,
+				jc: self.jc,
+				nc: self.nc,
+				r0: self.r0,
+				ldc: self.ldc,
+				part: self.part,
+			};
+			blk.run(&apack, bpack, c);
+		}
+		APACK.with(|b| b.set(apack));
 	}
 }
 
@@ -131,8 +167,14 @@ fn pack_b(b: View<'_>, pc: usize, kc: usize, jc: usize, nc: usize, nr: usize, bp
 		let j0 = jc + s * nr;
 		let w = (nc - s * nr).min(nr);
 		for (l, dst) in strip.chunks_exact_mut(nr).enumerate() {
-			for (t, v) in dst.iter_mut().enumerate() {
-				*v = if t < w { b.at(pc + l, j0 + t) } else { 0.0 };
+			if b.cs == 1 {
+				let at = (pc + l) * b.rs + j0;
+				dst[..w].copy_from_slice(&b.data[at..at + w]);
+				dst[w..].fill(0.0);
+			} else {
+				for (t, v) in dst.iter_mut().enumerate() {
+					*v = if t < w { b.at(pc + l, j0 + t) } else { 0.0 };
+				}
 			}
 		}
 	}
@@ -150,22 +192,22 @@ fn pack_a(
 	mr: usize,
 	apack: &mut [f64],
 ) {
+	let sign = if negate { -1.0 } else { 1.0 };
 	for (s, strip) in apack.chunks_exact_mut(kc * mr).take(mc.div_ceil(mr)).enumerate() {
 		let i0 = ic + s * mr;
 		let h = (mc - s * mr).min(mr);
 		for (l, dst) in strip.chunks_exact_mut(mr).enumerate() {
-			for (t, v) in dst.iter_mut().enumerate() {
-				*v = if t < h {
-					let x = a.at(i0 + t, pc + l);
-					if negate {
-						-x
-					} else {
-						x
-					}
-				} else {
-					0.0
-				};
+			if a.rs == 1 {
+				let at = i0 + (pc + l) * a.cs;
+				for (v, x) in dst.iter_mut().zip(&a.data[at..at + h]) {
+					*v = sign * x;
+				}
+			} else {
+				for (t, v) in dst[..h].iter_mut().enumerate() {
+					*v = sign * a.at(i0 + t, pc + l);
+				}
 			}
+			dst[h..].fill(0.0);
 		}
 	}
 }
