@@ -21,6 +21,8 @@
 pub mod cholesky;
 pub mod gemm;
 pub mod micro;
+#[cfg(test)]
+mod tests;
 
 pub use cholesky::{cholesky, cholesky_inverse, cholesky_solve, NotPositiveDefinite};
 pub use micro::{available, force, force_portable, kernel, Kernel, KERNEL_ENV};
