@@ -56,6 +56,9 @@ pub enum Part {
 /// For every element `C(i, j)` (`i < m`, `j < n`, only `j ≤ i` with [`Part::Lower`]) stored
 /// at `c[i·ldc + j]`: `c ← fma(±A(i, l), B(l, j), c)` for `l = 0, 1, …, k − 1` in order,
 /// continuing from the value in `c` (`−` when `negate`).
+///
+/// Panics if a view or `c` is too short for the shapes (a caller's bug; the sizes come from
+/// the caller's own matrices, never from input data).
 #[allow(clippy::too_many_arguments)]
 pub fn accumulate(
 	m: usize,
