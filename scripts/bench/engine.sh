@@ -48,7 +48,7 @@ for round in 1 2; do
   NS=$(awk -v a="$NS" -v b="$n" 'BEGIN { print (a == "" || b < a) ? b : a }')
 done
 NPIT=$(echo "$NP_OUT" | awk '/^NUMPY_ITERATIONS/{print $2, $4}')
-echo "NumPy's BLAS: $(echo "$NP_OUT" | sed -n 's/^BLAS //p')"
+echo "NumPy's BLAS: $(echo "$NP_OUT" | sed -n 's/^BLAS //p' | paste -sd ';' - | sed 's/;/; /g')"
 echo "engine kernel: $(echo "$RUST_OUT" | sed -n 's/^KERNEL //p')"
 echo "$RUST_OUT" | grep '^|' | sed -E "s/\| [0-9.]+ s \(/| best of 2: ${RS} s (/"
 printf '| NumPy/SciPy, same math (%s Newton iterations, grad norm %s; OpenBLAS, default threads and kernel) | best of 2: %.2f s |\n' $NPIT "$NS"
