@@ -40,7 +40,9 @@ fn main() {
 	let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().expect("pool");
 	pool.install(|| {
 		println!("kernel: {:?}", linalg::kernel());
-		println!("| kernel (one thread, p = {p}) | faer | deterministic | ratio faer / deterministic |");
+		println!(
+			"| kernel (one thread, p = {p}) | faer | deterministic | ratio faer / deterministic |"
+		);
 		println!("|---|---|---|---|");
 		for r in [1024usize, 8192] {
 			let a: Vec<f64> =
@@ -85,7 +87,12 @@ fn main() {
 		});
 		let diff = lower_diff(&l_old, &l_new, p);
 		assert!(diff < 1e-9, "factors disagree: {diff}");
-		println!("| Cholesky | {:.1} ms | {:.1} ms | {:.2}× |", t_old * 1e3, t_new * 1e3, t_old / t_new);
+		println!(
+			"| Cholesky | {:.1} ms | {:.1} ms | {:.2}× |",
+			t_old * 1e3,
+			t_new * 1e3,
+			t_old / t_new
+		);
 		let mut i_new = Vec::new();
 		let t_new = best(3, || i_new = linalg::cholesky_inverse(&l_new, p));
 		linalg::force_portable(true);
@@ -104,7 +111,10 @@ fn main() {
 			.map(|(i, j)| (prod[i * p + j] - if i == j { 1.0 } else { 0.0 }).abs())
 			.fold(0.0, f64::max);
 		assert!(err < 1e-8, "H·H⁻¹ is not the identity: {err}");
-		println!("| inverse from the factor (max |H·H⁻¹ − I| = {err:.1e}) | – | {:.1} ms | – |", t_new * 1e3);
+		println!(
+			"| inverse from the factor (max |H·H⁻¹ − I| = {err:.1e}) | – | {:.1} ms | – |",
+			t_new * 1e3
+		);
 		println!("| Cholesky, portable kernels (same bits) | – | {:.1} ms | – |", t_port * 1e3);
 	});
 }

@@ -49,7 +49,16 @@ fn verifies_projected_and_external_indexes() {
 	let data = d.file("wine.csv", WINE.as_bytes());
 	let idx = d.path("p.idx");
 	let (code, out, err) = run(&[
-		"train", "--data", &data, "--family", "softmax", "--project", "16", "--seed", "7", "--out",
+		"train",
+		"--data",
+		&data,
+		"--family",
+		"softmax",
+		"--project",
+		"16",
+		"--seed",
+		"7",
+		"--out",
 		&idx,
 	]);
 	assert_eq!(code, 0, "{err}");
@@ -63,8 +72,17 @@ fn verifies_projected_and_external_indexes() {
 	let ids = d.file("ids.txt", ids.as_bytes());
 	let idx = d.path("e.idx");
 	let (code, out, err) = run(&[
-		"train", "--data", &npy, "--family", "external", "--method", "cg", "--out", &idx,
-		"--contributors", &ids,
+		"train",
+		"--data",
+		&npy,
+		"--family",
+		"external",
+		"--method",
+		"cg",
+		"--out",
+		&idx,
+		"--contributors",
+		&ids,
 	]);
 	assert_eq!(code, 0, "{err}");
 	let (code, got, err) = verify(&["--index", &idx, "--data", &npy, "--contributors", &ids]);

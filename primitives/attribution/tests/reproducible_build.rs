@@ -46,7 +46,13 @@ fn bits(v: &[f64]) -> Vec<u64> {
 }
 
 /// The specification: `C(i, j) = ordered fma chain over l` of `a(i, l)·b(l, j)`.
-fn reference(m: usize, n: usize, k: usize, a: impl Fn(usize, usize) -> f64, b: impl Fn(usize, usize) -> f64) -> Vec<f64> {
+fn reference(
+	m: usize,
+	n: usize,
+	k: usize,
+	a: impl Fn(usize, usize) -> f64,
+	b: impl Fn(usize, usize) -> f64,
+) -> Vec<f64> {
 	let mut c = vec![0.0; m * n];
 	for i in 0..m {
 		for j in 0..n {
@@ -61,7 +67,13 @@ fn reference(m: usize, n: usize, k: usize, a: impl Fn(usize, usize) -> f64, b: i
 }
 
 /// Plain f64 products (separate multiply and add), for a numerical check.
-fn plain(m: usize, n: usize, k: usize, a: impl Fn(usize, usize) -> f64, b: impl Fn(usize, usize) -> f64) -> Vec<f64> {
+fn plain(
+	m: usize,
+	n: usize,
+	k: usize,
+	a: impl Fn(usize, usize) -> f64,
+	b: impl Fn(usize, usize) -> f64,
+) -> Vec<f64> {
 	let mut c = vec![0.0; m * n];
 	for i in 0..m {
 		for j in 0..n {
@@ -82,9 +94,20 @@ const SIZES: [usize; 7] = [1, 3, 7, 17, 65, 129, 300];
 #[test]
 fn gemm_follows_the_fixed_order_on_every_kernel() {
 	let _g = KERNEL.lock().unwrap_or_else(|e| e.into_inner());
-	for (t, &(m, n, k)) in [(1, 1, 1), (3, 7, 17), (17, 65, 3), (65, 129, 7), (129, 17, 300), (7, 1030, 5), (300, 3, 129), (2, 0, 3), (0, 3, 2), (4, 5, 0)]
-		.iter()
-		.enumerate()
+	for (t, &(m, n, k)) in [
+		(1, 1, 1),
+		(3, 7, 17),
+		(17, 65, 3),
+		(65, 129, 7),
+		(129, 17, 300),
+		(7, 1030, 5),
+		(300, 3, 129),
+		(2, 0, 3),
+		(0, 3, 2),
+		(4, 5, 0),
+	]
+	.iter()
+	.enumerate()
 	{
 		let a = values(m * k, 1 + t as u64);
 		let b = values(k * n, 100 + t as u64);
@@ -138,7 +161,11 @@ fn syrk_continues_each_element_in_order() {
 				linalg::syrk_lower(&a, r, m, &mut c, ldc);
 				c
 			}) {
-				assert_eq!(bits(&got), bits(&want), "syrk {kernel:?} m={m} r={r} (upper untouched too)");
+				assert_eq!(
+					bits(&got),
+					bits(&want),
+					"syrk {kernel:?} m={m} r={r} (upper untouched too)"
+				);
 			}
 		}
 	}

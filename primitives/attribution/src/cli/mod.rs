@@ -249,7 +249,9 @@ fn in_pool(
 	f: impl FnOnce() -> Result<String, Error> + Send,
 ) -> Result<String, Error> {
 	match threads {
-		Some(t) if t > MAX_THREADS => Err(Error::Usage(format!("--threads {t} is above {MAX_THREADS}"))),
+		Some(t) if t > MAX_THREADS => {
+			Err(Error::Usage(format!("--threads {t} is above {MAX_THREADS}")))
+		}
 		Some(t) => rayon::ThreadPoolBuilder::new()
 			.num_threads(t.max(1))
 			.build()

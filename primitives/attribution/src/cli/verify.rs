@@ -4,12 +4,7 @@
 //! reproduces exactly; anything else names the parts that differ and both hashes.
 
 use super::{hex, load_data, read_index, Error, VerifyArgs};
-use crate::{
-	build::BuildOptions,
-	index::Index,
-	memory::DEFAULT_MAX_MEMORY,
-	train::NEWTON_TOL,
-};
+use crate::{build::BuildOptions, index::Index, memory::DEFAULT_MAX_MEMORY, train::NEWTON_TOL};
 
 pub(super) fn verify(a: &VerifyArgs) -> Result<String, Error> {
 	if crate::span::cli::is_span_index(&a.index)? {

@@ -80,7 +80,8 @@ pub fn accumulate(
 	let (mr, nr) = (kernel.mr(), kernel.nr());
 	let c = &mut c[..(m - 1) * ldc + n];
 	let threads = rayon::current_num_threads();
-	let parallel = m.saturating_mul(n).saturating_mul(k) >= PARALLEL_WORK && threads > 1 && m > 4 * mr;
+	let parallel =
+		m.saturating_mul(n).saturating_mul(k) >= PARALLEL_WORK && threads > 1 && m > 4 * mr;
 	// Rows of C per task (whole rows: a task never shares an element).
 	let rb = if parallel { m.div_ceil(4 * threads).max(4 * mr).next_multiple_of(mr) } else { m };
 	let n_eff = if part == Part::Lower { n.min(m) } else { n };
@@ -139,7 +140,8 @@ impl Panel {
 	/// Packs each `MC`-row block of `A` and runs its tiles; `c` starts at row `r0`.
 	fn rows(&self, a: View<'_>, negate: bool, bpack: &[f64], c: &mut [f64]) {
 		let mr = self.kernel.mr();
-		let mut apack = take_buffer(&APACK, self.kc * (self.r1 - self.r0).min(MC).next_multiple_of(mr));
+		let mut apack =
+			take_buffer(&APACK, self.kc * (self.r1 - self.r0).min(MC).next_multiple_of(mr));
 		for ic in (self.r0..self.r1).step_by(MC) {
 			let mc = (self.r1 - ic).min(MC);
 			if self.part == Part::Lower && self.jc > ic + mc - 1 {
@@ -258,7 +260,16 @@ impl Block {
 	/// A partial tile, or one across the diagonal: through a full-size buffer, writing
 	/// back only the elements the call computes.
 	#[allow(clippy::too_many_arguments)]
-	fn edge(&self, ap: &[f64], bp: &[f64], c: &mut [f64], i0: usize, j0: usize, mr: usize, nr: usize) {
+	fn edge(
+		&self,
+		ap: &[f64],
+		bp: &[f64],
+		c: &mut [f64],
+		i0: usize,
+		j0: usize,
+		mr: usize,
+		nr: usize,
+	) {
 		let keep = |r: usize, t: usize| self.part == Part::Full || j0 + t <= i0 + r;
 		let tn = self.kernel.nr();
 		let mut buf = [0.0; MR_MAX * NR_MAX];

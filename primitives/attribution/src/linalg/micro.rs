@@ -73,7 +73,10 @@ impl Kernel {
 
 /// Every kernel this CPU can run, fastest first.
 pub fn available() -> Vec<Kernel> {
-	[Kernel::Avx512, Kernel::Avx2Fma, Kernel::Portable].into_iter().filter(|k| k.supported()).collect()
+	[Kernel::Avx512, Kernel::Avx2Fma, Kernel::Portable]
+		.into_iter()
+		.filter(|k| k.supported())
+		.collect()
 }
 
 const UNSET: u8 = 0;
@@ -99,7 +102,8 @@ pub fn kernel() -> Kernel {
 	let mut c = CHOICE.load(Ordering::Relaxed);
 	if c == UNSET {
 		// Another thread may have decided first; keep its choice.
-		let _ = CHOICE.compare_exchange(UNSET, detect().code(), Ordering::Relaxed, Ordering::Relaxed);
+		let _ =
+			CHOICE.compare_exchange(UNSET, detect().code(), Ordering::Relaxed, Ordering::Relaxed);
 		c = CHOICE.load(Ordering::Relaxed);
 	}
 	Kernel::from_code(c)

@@ -23,7 +23,7 @@ fn every_tile_kernel_is_the_ordered_chain() {
 	assert!(micro::available().contains(&Kernel::Portable));
 	for k in micro::available() {
 		let (mr, nr) = (k.mr(), k.nr());
-		assert!(mr <= MR_MAX && nr <= NR_MAX && MC % mr == 0);
+		assert!(mr <= MR_MAX && nr <= NR_MAX && MC.is_multiple_of(mr));
 		for kc in [0usize, 1, 5, 300] {
 			let ap = values(kc * mr, 1);
 			let bp = values(kc * nr, 2);
@@ -39,7 +39,11 @@ fn every_tile_kernel_is_the_ordered_chain() {
 							want = ap[l * mr + r].mul_add(bp[l * nr + t], want);
 						}
 					}
-					assert_eq!(c[r * ldc + t].to_bits(), want.to_bits(), "{k:?} kc={kc} ({r}, {t})");
+					assert_eq!(
+						c[r * ldc + t].to_bits(),
+						want.to_bits(),
+						"{k:?} kc={kc} ({r}, {t})"
+					);
 				}
 			}
 		}
