@@ -55,7 +55,7 @@ pub fn cholesky(h: &mut [f64], p: usize) -> Result<(), NotPositiveDefinite> {
 			return Err(NotPositiveDefinite);
 		}
 		let diag = &top[k0 * p..];
-		below.par_chunks_mut(p).for_each(|row| panel_row(kernel, row, diag, p, k0, k1));
+		below.par_chunks_mut(GROUP * p).for_each(|rows| panel_rows(kernel, rows, diag, p, k0, k1));
 		let rest = p - k1;
 		if rest == 0 {
 			break;
@@ -109,20 +109,46 @@ fn diagonal_block_body(h: &mut [f64], p: usize, k0: usize, k1: usize, ok: &mut b
 	}
 }
 
+/// Rows of the panel below the diagonal block solved together, each its own chains (so
+/// the chains of one step run side by side in vector lanes).
+const GROUP: usize = 32;
+
 fma_variant! {
-	fn panel_row => panel_row_body(row: &mut [f64], diag: &[f64], p: usize, k0: usize, k1: usize)
+	fn panel_rows => panel_rows_body(rows: &mut [f64], diag: &[f64], p: usize, k0: usize, k1: usize)
 }
 
-/// Columns `k0..k1` of one row below the diagonal block; `diag` starts at row `k0`.
+/// Columns `k0..k1` of up to [`GROUP`] full rows below the diagonal block (`diag` starts
+/// at row `k0`): for each column `j` in order, `s ← H[i][j]; s ← fma(L[i][t], −L[j][t], s)`
+/// for `t = k0..j` (the same value as `fma(−L[i][t], L[j][t], s)`), `L[i][j] = s / L[j][j]`.
 #[inline(always)]
-fn panel_row_body(row: &mut [f64], diag: &[f64], p: usize, k0: usize, k1: usize) {
-	for j in k0..k1 {
-		let lj = &diag[(j - k0) * p..];
-		let mut s = row[j];
-		for t in k0..j {
-			s = (-row[t]).mul_add(lj[t], s);
+fn panel_rows_body(rows: &mut [f64], diag: &[f64], p: usize, k0: usize, k1: usize) {
+	let (nb, n) = (k1 - k0, rows.len() / p.max(1));
+	// w[t·GROUP + r] = row r, column k0 + t: one step's values of every row side by side.
+	let mut w = vec![0.0; nb * GROUP];
+	for (r, row) in rows.chunks_exact(p).enumerate() {
+		for (t, v) in row[k0..k1].iter().enumerate() {
+			w[t * GROUP + r] = *v;
 		}
-		row[j] = s / lj[j];
+	}
+	for j in 0..nb {
+		let lj = &diag[j * p + k0..j * p + k1];
+		let (done, rest) = w.split_at_mut(j * GROUP);
+		let s: &mut [f64] = &mut rest[..GROUP];
+		for (t, &l) in lj[..j].iter().enumerate() {
+			let nl = -l;
+			for (acc, &x) in s.iter_mut().zip(&done[t * GROUP..(t + 1) * GROUP]) {
+				*acc = x.mul_add(nl, *acc);
+			}
+		}
+		let d = lj[j];
+		for v in s.iter_mut() {
+			*v /= d;
+		}
+	}
+	for (r, row) in rows.chunks_exact_mut(p).enumerate().take(n) {
+		for (t, v) in row[k0..k1].iter_mut().enumerate() {
+			*v = w[t * GROUP + r];
+		}
 	}
 }
 
