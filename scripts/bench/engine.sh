@@ -8,7 +8,10 @@ cd "$(dirname "$0")/../.."
 N=${1:-100000}
 D=${2:-999}
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/engine-target}
-python3 -c "import numpy, scipy" 2>/dev/null || pip install --quiet numpy scipy
+python3 -c "import numpy, scipy, threadpoolctl" 2>/dev/null || pip install --quiet numpy scipy threadpoolctl
+# NumPy runs with OpenBLAS's own CPU detection: no core type or cache size forced from the
+# environment.
+NUMPY=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python3)
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
@@ -37,7 +40,7 @@ echo
 RS=""; NS=""
 for round in 1 2; do
   RUST_OUT=$("$BIN" --build "$WORK/X.npy" "$WORK/y.npy")
-  NP_OUT=$(python3 scripts/bench/engine_numpy.py "$WORK/X.npy" "$WORK/y.npy" 100)
+  NP_OUT=$("${NUMPY[@]}" scripts/bench/engine_numpy.py "$WORK/X.npy" "$WORK/y.npy" 100)
   r=$(echo "$RUST_OUT" | awk '/^BUILD_SECONDS/{print $2}')
   n=$(echo "$NP_OUT" | awk '/^NUMPY_SECONDS/{print $2}')
   echo "round $round: engine ${r}s, numpy ${n}s" >&2
@@ -45,8 +48,10 @@ for round in 1 2; do
   NS=$(awk -v a="$NS" -v b="$n" 'BEGIN { print (a == "" || b < a) ? b : a }')
 done
 NPIT=$(echo "$NP_OUT" | awk '/^NUMPY_ITERATIONS/{print $2, $4}')
+echo "NumPy's BLAS: $(echo "$NP_OUT" | sed -n 's/^BLAS //p' | paste -sd ';' - | sed 's/;/; /g')"
+echo "engine kernel: $(echo "$RUST_OUT" | sed -n 's/^KERNEL //p')"
 echo "$RUST_OUT" | grep '^|' | sed -E "s/\| [0-9.]+ s \(/| best of 2: ${RS} s (/"
-printf '| NumPy/SciPy, same math (%s Newton iterations, grad norm %s; OpenBLAS, default threads) | best of 2: %.2f s |\n' $NPIT "$NS"
+printf '| NumPy/SciPy, same math (%s Newton iterations, grad norm %s; OpenBLAS, default threads and kernel) | best of 2: %.2f s |\n' $NPIT "$NS"
 awk -v a="$NS" -v b="$RS" 'BEGIN { printf "| ratio NumPy / engine | %.2fx (> 1: the engine is faster) |\n", a / b }'
 echo
 echo "Agreement (first values of theta and u):"

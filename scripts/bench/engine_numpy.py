@@ -75,6 +75,13 @@ def main():
     U = (S @ Hinv / n).astype(np.float32)
     secs = time.perf_counter() - t0
     print(f"NUMPY_SECONDS {secs}")
+    try:
+        from threadpoolctl import threadpool_info
+        for i in threadpool_info():
+            if i.get("user_api") == "blas":
+                print(f"BLAS {i.get('internal_api')} {i.get('version')} kernel {i.get('architecture')}, {i.get('num_threads')} threads")
+    except ImportError:
+        print("BLAS unknown (threadpoolctl not installed)")
     print(f"NUMPY_ITERATIONS {it} grad_norm {gn:.1e}")
     print(f"THETA0 {th[0]:.12e}")
     print("CHECK " + "; ".join(f"u[{i}][0..3] = {U[i, :3].tolist()}" for i in range(3)))

@@ -156,6 +156,8 @@ fn build(xp: &str, yp: &str) {
 		rep.grad_norm
 	);
 	println!("BUILD_SECONDS {secs}");
+	println!("KERNEL {:?}", tributary_attribution::linalg::kernel());
+	println!("INDEX_HASH {}", tributary_attribution::cli::hex(&Index::hash(&index.encode())));
 	let mut s = String::new();
 	for (c, v) in index.u.chunks(d + 1).take(3).enumerate() {
 		s.push_str(&format!("u[{c}][0..3] = {:?}; ", &v[..3]));

@@ -1,10 +1,18 @@
 //! Side-by-side timing of the std linear algebra behind index building: the Hessian's
-//! symmetric rank-k update of one row chunk, the Cholesky factorisation and the inverse, with
-//! the engine's faer-based kernels against `matrixmultiply` blocks and plain loops (the
-//! previous implementation, kept here as the baseline). One thread each, as the engine calls
-//! them. Run: `cargo run --release -p tributary-attribution --example bench_linalg`.
+//! symmetric rank-k update of one row chunk, the Cholesky factorisation and the inverse.
+//! The engine's deterministic kernels (AVX2 + FMA, and the portable path for the
+//! factorisations) against faer's (the previous implementation, whose blocking and SIMD
+//! kernels are chosen at run time). One thread each, as the engine calls them per chunk.
+//! Run: `cargo run --release -p tributary-attribution --example bench_linalg [p]`.
 
-use rayon::prelude::*;
+use faer::{
+	dyn_stack::{MemBuffer, MemStack},
+	linalg::{
+		cholesky::llt,
+		matmul::triangular::{self, BlockStructure},
+	},
+	Accum, MatMut, MatRef, Par,
+};
 use std::time::Instant;
 use tributary_attribution::linalg;
 
@@ -19,25 +27,37 @@ fn best(runs: usize, mut f: impl FnMut()) -> f64 {
 		.fold(f64::INFINITY, f64::min)
 }
 
+/// Largest relative difference over the lower triangles.
+fn lower_diff(x: &[f64], y: &[f64], p: usize) -> f64 {
+	(0..p)
+		.flat_map(|i| (0..=i).map(move |j| i * p + j))
+		.map(|t| (x[t] - y[t]).abs() / y[t].abs().max(1.0))
+		.fold(0.0, f64::max)
+}
+
 fn main() {
-	let p = 1000;
+	let p: usize = std::env::args().nth(1).and_then(|s| s.parse().ok()).unwrap_or(1000);
 	let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().expect("pool");
 	pool.install(|| {
-		println!("| kernel (one thread, p = {p}) | matrixmultiply / loops | faer | speed-up |");
+		println!("kernel: {:?}", linalg::kernel());
+		println!(
+			"| kernel (one thread, p = {p}) | faer | deterministic | ratio faer / deterministic |"
+		);
 		println!("|---|---|---|---|");
 		for r in [1024usize, 8192] {
 			let a: Vec<f64> =
 				(0..r * p).map(|i| ((i * 2_654_435_761) % 1000) as f64 / 1000.0 - 0.5).collect();
 			let mut c_old = vec![0.0; p * p];
 			let mut c_new = vec![0.0; p * p];
-			let t_old = best(3, || syrk_lower_blocks(&a, r, p, &mut c_old, p));
-			let t_new = best(3, || linalg::syrk_lower(&a, r, p, &mut c_new, p));
-			let diff = (0..p)
-				.flat_map(|i| (0..=i).map(move |j| (i, j)))
-				.map(|(i, j)| {
-					(c_old[i * p + j] - c_new[i * p + j]).abs() / c_new[i * p + j].abs().max(1.0)
-				})
-				.fold(0.0, f64::max);
+			let t_old = best(3, || {
+				c_old.fill(0.0);
+				faer_syrk_lower(&a, r, p, &mut c_old)
+			});
+			let t_new = best(3, || {
+				c_new.fill(0.0);
+				linalg::syrk_lower(&a, r, p, &mut c_new, p)
+			});
+			let diff = lower_diff(&c_old, &c_new, p);
 			assert!(diff < 1e-12, "kernels disagree: {diff}");
 			println!(
 				"| Hessian chunk Aᵀ A, lower triangle, {r} rows | {:.1} ms | {:.1} ms | {:.2}× |",
@@ -59,13 +79,13 @@ fn main() {
 		let mut l_new = h.clone();
 		let t_old = best(3, || {
 			l_old.copy_from_slice(&h);
-			cholesky(&mut l_old, p).expect("positive definite");
+			faer_cholesky(&mut l_old, p);
 		});
 		let t_new = best(3, || {
 			l_new.copy_from_slice(&h);
 			linalg::cholesky(&mut l_new, p).expect("positive definite");
 		});
-		let diff = l_old.iter().zip(&l_new).map(|(x, y)| (x - y).abs()).fold(0.0, f64::max);
+		let diff = lower_diff(&l_old, &l_new, p);
 		assert!(diff < 1e-9, "factors disagree: {diff}");
 		println!(
 			"| Cholesky | {:.1} ms | {:.1} ms | {:.2}× |",
@@ -73,127 +93,61 @@ fn main() {
 			t_new * 1e3,
 			t_old / t_new
 		);
-		let mut i_old = Vec::new();
 		let mut i_new = Vec::new();
-		let t_old = best(3, || i_old = cholesky_inverse(&l_new, p));
 		let t_new = best(3, || i_new = linalg::cholesky_inverse(&l_new, p));
-		let diff = i_old.iter().zip(&i_new).map(|(x, y)| (x - y).abs()).fold(0.0, f64::max);
-		assert!(diff < 1e-9, "inverses disagree: {diff}");
+		linalg::force_portable(true);
+		let mut l_port = h.clone();
+		let t_port = best(1, || {
+			l_port.copy_from_slice(&h);
+			linalg::cholesky(&mut l_port, p).expect("positive definite");
+		});
+		let i_port = linalg::cholesky_inverse(&l_port, p);
+		linalg::force_portable(false);
+		assert!(l_port == l_new && i_port == i_new, "portable and vector kernels differ");
+		let mut prod = vec![0.0; p * p];
+		linalg::gemm_nn(1.0, &h, p, p, &i_new, p, 0.0, &mut prod);
+		let err = (0..p)
+			.flat_map(|i| (0..p).map(move |j| (i, j)))
+			.map(|(i, j)| (prod[i * p + j] - if i == j { 1.0 } else { 0.0 }).abs())
+			.fold(0.0, f64::max);
+		assert!(err < 1e-8, "H·H⁻¹ is not the identity: {err}");
 		println!(
-			"| inverse from the factor | {:.1} ms | {:.1} ms | {:.2}× |",
-			t_old * 1e3,
-			t_new * 1e3,
-			t_old / t_new
+			"| inverse from the factor (max |H·H⁻¹ − I| = {err:.1e}) | – | {:.1} ms | – |",
+			t_new * 1e3
 		);
+		println!("| Cholesky, portable kernels (same bits) | – | {:.1} ms | – |", t_port * 1e3);
 	});
 }
 
-// ---- the baseline: the previous implementation ----
-
-/// Lower block triangle of `C += Aᵀ A` for row-major `A` (`r × m`), written into the
-/// row-major `C` (`m × m`, row stride `ldc`). Blocks of 256 columns; blocks strictly
-/// above the diagonal are left untouched (mirror them afterwards): about half the flops
-/// of a full GEMM.
-fn syrk_lower_blocks(a: &[f64], r: usize, m: usize, c: &mut [f64], ldc: usize) {
-	assert!(a.len() >= r * m && c.len() >= (m.max(1) - 1) * ldc + m);
-	let bs = 256;
-	let mut i0 = 0;
-	while i0 < m {
-		let bi = bs.min(m - i0);
-		let mut j0 = 0;
-		while j0 <= i0 {
-			let bj = bs.min(m - j0);
-			// SAFETY: every addressed element lies inside `a` / `c` (asserted sizes, block
-			// offsets below m).
-			unsafe {
-				matrixmultiply::dgemm(
-					bi,
-					r,
-					bj,
-					1.0,
-					a.as_ptr().add(i0),
-					1,
-					m as isize,
-					a.as_ptr().add(j0),
-					m as isize,
-					1,
-					1.0,
-					c.as_mut_ptr().add(i0 * ldc + j0),
-					ldc as isize,
-					1,
-				);
-			}
-			j0 += bs;
-		}
-		i0 += bs;
-	}
+/// faer's lower triangle of `C += Aᵀ A` (row-major `A`, `r × m`; `C` `m × m`).
+fn faer_syrk_lower(a: &[f64], r: usize, m: usize, c: &mut [f64]) {
+	let at = MatRef::from_column_major_slice_with_stride(&a[..r * m], m, r, m);
+	let ct = MatMut::from_column_major_slice_with_stride_mut(&mut c[..m * m], m, m, m);
+	triangular::matmul(
+		ct,
+		BlockStructure::TriangularUpper,
+		Accum::Add,
+		at,
+		BlockStructure::Rectangular,
+		at.transpose(),
+		BlockStructure::Rectangular,
+		1.0,
+		Par::Seq,
+	);
 }
 
-/// In-place Cholesky `H = L Lᵀ` of the symmetric `p×p` matrix; the lower triangle holds
-/// `L` afterwards (the strict upper triangle is zeroed).
-fn cholesky(h: &mut [f64], p: usize) -> Result<(), ()> {
-	for j in 0..p {
-		let mut s = h[j * p + j];
-		for t in 0..j {
-			s -= h[j * p + t] * h[j * p + t];
-		}
-		if s.is_nan() || s <= 0.0 || !s.is_finite() {
-			return Err(());
-		}
-		let l = s.sqrt();
-		h[j * p + j] = l;
-		let (top, rest) = h.split_at_mut((j + 1) * p);
-		let rowj = &top[j * p..j * p + j];
-		rest.par_chunks_mut(p).with_min_len(64).for_each(|row| {
-			let mut s = row[j];
-			for t in 0..j {
-				s -= row[t] * rowj[t];
-			}
-			row[j] = s / l;
-		});
-	}
+/// faer's in-place Cholesky of the `p × p` row-major matrix.
+fn faer_cholesky(h: &mut [f64], p: usize) {
+	let mut buffer = MemBuffer::new(llt::factor::cholesky_in_place_scratch::<f64>(
+		p,
+		Par::Seq,
+		Default::default(),
+	));
+	let stack = MemStack::new(&mut buffer);
+	let view = MatMut::from_row_major_slice_mut(&mut h[..p * p], p, p);
+	llt::factor::cholesky_in_place(view, Default::default(), Par::Seq, stack, Default::default())
+		.expect("positive definite");
 	for i in 0..p {
-		for j in i + 1..p {
-			h[i * p + j] = 0.0;
-		}
+		h[i * p + i + 1..(i + 1) * p].fill(0.0);
 	}
-	Ok(())
-}
-
-/// `H⁻¹` from the Cholesky factor: `L⁻ᵀ L⁻¹`.
-fn cholesky_inverse(l: &[f64], p: usize) -> Vec<f64> {
-	// Columns of L⁻¹ by forward substitution, in parallel (independent columns).
-	let cols: Vec<Vec<f64>> = (0..p)
-		.into_par_iter()
-		.map(|c| {
-			let mut x = vec![0.0; p];
-			x[c] = 1.0 / l[c * p + c];
-			for i in c + 1..p {
-				let mut s = 0.0;
-				for t in c..i {
-					s -= l[i * p + t] * x[t];
-				}
-				x[i] = s / l[i * p + i];
-			}
-			x
-		})
-		.collect();
-	// linv row-major: linv[i][c] = cols[c][i]
-	let mut linv = vec![0.0; p * p];
-	for (c, col) in cols.iter().enumerate() {
-		for i in 0..p {
-			linv[i * p + c] = col[i];
-		}
-	}
-	let mut out = vec![0.0; p * p];
-	tributary_attribution::linalg::gemm_tn(1.0, &linv, p, p, &linv, p, 0.0, &mut out);
-	// Exact symmetry.
-	for i in 0..p {
-		for j in i + 1..p {
-			let v = 0.5 * (out[i * p + j] + out[j * p + i]);
-			out[i * p + j] = v;
-			out[j * p + i] = v;
-		}
-	}
-	out
 }

@@ -17,7 +17,9 @@
 //!   fixed summation order, `libm` for `exp`/`log`, no fused multiply-add.
 //! * `std` feature: training ([`train`]), influence with exact / CG / subspace / projected
 //!   Hessian treatments and the grad-dot baseline ([`influence`]), multi-threaded index building
-//!   ([`build`]) within a memory bound checked before allocating ([`memory`]), CSV/`.npy`
+//!   ([`build`]) within a memory bound checked before allocating ([`memory`]), on linear
+//!   algebra with a fixed operation order on every CPU and thread count ([`linalg`], so
+//!   `cli` can `verify` an index against its data), CSV/`.npy`
 //!   input ([`data`]), text attribution by suffix-array span matching ([`span`]) and the
 //!   command line ([`cli`]).
 #![cfg_attr(not(feature = "std"), no_std)]

@@ -1,19 +1,40 @@
-//! Dense linear algebra for the std side: GEMM (`matrixmultiply`), the Hessian's symmetric
-//! rank-k update, Cholesky and inverse (faer, which `examples/bench_linalg.rs` shows faster
-//! here), deterministic parallel reductions. All matrices are row-major `Vec<f64>`.
+//! Dense linear algebra for the std side, with results that do not depend on the machine:
+//! GEMM, the Hessian's symmetric rank-k update, Cholesky, solve and inverse, deterministic
+//! parallel reductions. All matrices are row-major `Vec<f64>`.
+//!
+//! # Order guarantee
+//!
+//! Every output element of a product is one accumulator, advanced over the inner dimension
+//! in order, `l = 0, 1, 2, …`, by one IEEE fused multiply-add per step
+//! (`acc ← fma(a_l, b_l, acc)`, `f64::mul_add`: exactly one rounding). The order never
+//! depends on the CPU, the vector width, the number of threads or run-time detection:
+//! vectors run across output elements (register tiles of `C`, each lane its own
+//! accumulator, [`micro`]), panels are packed for the caches, the inner dimension is
+//! blocked only by storing an accumulator and continuing it ([`gemm`]), and rayon tasks
+//! take whole rows of `C`. The AVX2 + FMA kernel (chosen when the CPU has both) and the
+//! portable scalar kernel give the same bits; `TRIBUTARY_ENGINE_KERNEL=portable` or
+//! [`force_portable`] selects the portable one. Cholesky, its solve and inverse follow the
+//! same rule ([`cholesky`]), and reductions over examples add fixed [`CHUNK`]s' partial
+//! results in chunk order ([`chunked_sum`]). An index built from the same data and options
+//! therefore has the same bytes on every machine (`tributary attribution verify`).
 
-use faer::{
-	dyn_stack::{MemBuffer, MemStack},
-	linalg::{
-		cholesky::llt,
-		matmul::triangular::{self, BlockStructure},
-		triangular_inverse,
-	},
-	Accum, Mat, MatMut, MatRef, Par,
-};
+pub mod cholesky;
+pub mod gemm;
+pub mod micro;
+#[cfg(test)]
+mod tests;
+
+pub use cholesky::{cholesky, cholesky_inverse, cholesky_solve, NotPositiveDefinite};
+pub use micro::{available, force, force_portable, kernel, Kernel, KERNEL_ENV};
+
+use gemm::{Part, View};
 use rayon::prelude::*;
 
 /// `C (m×n) = beta·C + alpha·Aᵀ B` with `A` row-major `r×m` and `B` row-major `r×n`.
+///
+/// Each element: `acc` = the ordered fused multiply-add chain of `Σ_l A[l][i]·B[l][j]`
+/// (module docs), then `alpha·acc` when `beta = 0` (`C`'s old value is not read) and
+/// `alpha·acc + beta·C` otherwise (two multiplies and an add, separately rounded).
 #[allow(clippy::too_many_arguments)]
 pub fn gemm_tn(
 	alpha: f64,
@@ -26,31 +47,13 @@ pub fn gemm_tn(
 	c: &mut [f64],
 ) {
 	assert!(a.len() >= r * m && b.len() >= r * n && c.len() >= m * n);
-	if m == 0 || n == 0 {
-		return;
-	}
-	// SAFETY: the asserts above bound every index the strides address.
-	unsafe {
-		matrixmultiply::dgemm(
-			m,
-			r,
-			n,
-			alpha,
-			a.as_ptr(),
-			1,
-			m as isize,
-			b.as_ptr(),
-			n as isize,
-			1,
-			beta,
-			c.as_mut_ptr(),
-			n as isize,
-			1,
-		);
-	}
+	let av = View { data: a, rs: 1, cs: m };
+	let bv = View { data: b, rs: n, cs: 1 };
+	scaled(alpha, beta, m, n, r, av, bv, c);
 }
 
-/// `C (m×n) = beta·C + alpha·A B` with `A` row-major `m×k`, `B` row-major `k×n`.
+/// `C (m×n) = beta·C + alpha·A B` with `A` row-major `m×k`, `B` row-major `k×n`; each
+/// element as in [`gemm_tn`].
 #[allow(clippy::too_many_arguments)]
 pub fn gemm_nn(
 	alpha: f64,
@@ -63,84 +66,62 @@ pub fn gemm_nn(
 	c: &mut [f64],
 ) {
 	assert!(a.len() >= m * k && b.len() >= k * n && c.len() >= m * n);
-	if m == 0 || n == 0 {
-		return;
-	}
-	// SAFETY: bounds asserted above.
-	unsafe {
-		matrixmultiply::dgemm(
-			m,
-			k,
-			n,
-			alpha,
-			a.as_ptr(),
-			k as isize,
-			1,
-			b.as_ptr(),
-			n as isize,
-			1,
-			beta,
-			c.as_mut_ptr(),
-			n as isize,
-			1,
-		);
-	}
+	let av = View { data: a, rs: k, cs: 1 };
+	let bv = View { data: b, rs: n, cs: 1 };
+	scaled(alpha, beta, m, n, k, av, bv, c);
 }
 
-/// `C (m×n) = A Bᵀ` with `A` row-major `m×k`, `B` row-major `n×k`.
+/// `C (m×n) = A Bᵀ` with `A` row-major `m×k`, `B` row-major `n×k`; each element the
+/// ordered chain of `Σ_l A[i][l]·B[j][l]`.
 pub fn gemm_nt(a: &[f64], m: usize, k: usize, b: &[f64], n: usize, c: &mut [f64]) {
 	assert!(a.len() >= m * k && b.len() >= n * k && c.len() >= m * n);
+	let av = View { data: a, rs: k, cs: 1 };
+	let bv = View { data: b, rs: 1, cs: k };
+	scaled(1.0, 0.0, m, n, k, av, bv, c);
+}
+
+/// `C = beta·C + alpha·(A B)` through [`gemm::accumulate`] (`C` is `m × n`, dense).
+#[allow(clippy::too_many_arguments)]
+fn scaled(
+	alpha: f64,
+	beta: f64,
+	m: usize,
+	n: usize,
+	k: usize,
+	a: View<'_>,
+	b: View<'_>,
+	c: &mut [f64],
+) {
 	if m == 0 || n == 0 {
 		return;
 	}
-	// SAFETY: bounds asserted above.
-	unsafe {
-		matrixmultiply::dgemm(
-			m,
-			k,
-			n,
-			1.0,
-			a.as_ptr(),
-			k as isize,
-			1,
-			b.as_ptr(),
-			1,
-			k as isize,
-			0.0,
-			c.as_mut_ptr(),
-			n as isize,
-			1,
-		);
+	let c = &mut c[..m * n];
+	if beta == 0.0 {
+		c.fill(0.0);
+		gemm::accumulate(m, n, k, a, b, false, c, n, Part::Full);
+		if alpha != 1.0 {
+			c.iter_mut().for_each(|v| *v *= alpha);
+		}
+	} else {
+		let mut acc = vec![0.0; m * n];
+		gemm::accumulate(m, n, k, a, b, false, &mut acc, n, Part::Full);
+		for (v, s) in c.iter_mut().zip(&acc) {
+			*v = alpha * s + beta * *v;
+		}
 	}
 }
 
 /// Lower triangle (diagonal included) of `C += Aᵀ A` for row-major `A` (`r × m`), written
 /// into the row-major `C` (`m × m`, row stride `ldc`); the strict upper triangle is left
-/// untouched (see [`mirror_lower`]). Half the flops of a full GEMM, with faer's triangular
-/// GEMM kernel on one thread: callers parallelise over fixed row chunks, so results do not
-/// depend on the thread count. (`examples/bench_linalg.rs` measures it against
-/// `matrixmultiply`.)
+/// untouched (see [`mirror_lower`]). Each `C[i][j]` (`j ≤ i`) continues from its own value:
+/// `c ← fma(A[l][i], A[l][j], c)` for `l = 0..r` in order. Half the flops of a full GEMM.
+/// Callers reduce over fixed row chunks ([`chunked_sum`]), so results do not depend on the
+/// thread count.
 pub fn syrk_lower(a: &[f64], r: usize, m: usize, c: &mut [f64], ldc: usize) {
 	assert!(a.len() >= r * m && ldc >= m && c.len() >= (m.max(1) - 1) * ldc + m);
-	if r == 0 || m == 0 {
-		return;
-	}
-	// Row-major A (r × m) is the column-major m × r matrix Aᵀ; row-major C is the
-	// column-major Cᵀ, whose upper triangle is C's lower one.
-	let at = MatRef::from_column_major_slice_with_stride(&a[..r * m], m, r, m);
-	let ct =
-		MatMut::from_column_major_slice_with_stride_mut(&mut c[..(m - 1) * ldc + m], m, m, ldc);
-	triangular::matmul(
-		ct,
-		BlockStructure::TriangularUpper,
-		Accum::Add,
-		at,
-		BlockStructure::Rectangular,
-		at.transpose(),
-		BlockStructure::Rectangular,
-		1.0,
-		Par::Seq,
-	);
+	let av = View { data: a, rs: 1, cs: m };
+	let bv = View { data: a, rs: m, cs: 1 };
+	gemm::accumulate(m, m, r, av, bv, false, c, ldc, Part::Lower);
 }
 
 /// Copies the lower triangle written by [`syrk_lower`] to the upper one, making the
@@ -153,92 +134,7 @@ pub fn mirror_lower(c: &mut [f64], m: usize) {
 	}
 }
 
-/// The matrix is not positive definite.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct NotPositiveDefinite;
-
-/// In-place Cholesky `H = L Lᵀ` of the symmetric `p×p` matrix; the lower triangle holds
-/// `L` afterwards (the strict upper triangle is zeroed). faer's blocked factorisation on one
-/// thread, so the result does not depend on the thread count.
-pub fn cholesky(h: &mut [f64], p: usize) -> Result<(), NotPositiveDefinite> {
-	if h[..p * p].iter().any(|v| !v.is_finite()) {
-		return Err(NotPositiveDefinite);
-	}
-	if p == 0 {
-		return Ok(());
-	}
-	let mut buffer = MemBuffer::new(llt::factor::cholesky_in_place_scratch::<f64>(
-		p,
-		Par::Seq,
-		Default::default(),
-	));
-	let stack = MemStack::new(&mut buffer);
-	let view = MatMut::from_row_major_slice_mut(&mut h[..p * p], p, p);
-	llt::factor::cholesky_in_place(view, Default::default(), Par::Seq, stack, Default::default())
-		.map_err(|_| NotPositiveDefinite)?;
-	for i in 0..p {
-		if !(h[i * p + i] > 0.0 && h[i * p + i].is_finite()) {
-			return Err(NotPositiveDefinite);
-		}
-		for j in i + 1..p {
-			h[i * p + j] = 0.0;
-		}
-	}
-	Ok(())
-}
-
-/// Solves `L Lᵀ x = b` in place.
-pub fn cholesky_solve(l: &[f64], p: usize, b: &mut [f64]) {
-	for i in 0..p {
-		let mut s = b[i];
-		for t in 0..i {
-			s -= l[i * p + t] * b[t];
-		}
-		b[i] = s / l[i * p + i];
-	}
-	for i in (0..p).rev() {
-		let mut s = b[i];
-		for t in i + 1..p {
-			s -= l[t * p + i] * b[t];
-		}
-		b[i] = s / l[i * p + i];
-	}
-}
-
-/// `H⁻¹` from the Cholesky factor: `L⁻ᵀ L⁻¹` (faer's triangular inverse and triangular
-/// GEMM on one thread), exactly symmetric.
-pub fn cholesky_inverse(l: &[f64], p: usize) -> Vec<f64> {
-	let mut linv = Mat::<f64>::zeros(p, p);
-	let lref = MatRef::from_row_major_slice(&l[..p * p], p, p);
-	triangular_inverse::invert_lower_triangular(linv.as_mut(), lref, Par::Seq);
-	let mut out = Mat::<f64>::zeros(p, p);
-	triangular::matmul(
-		out.as_mut(),
-		BlockStructure::Rectangular,
-		Accum::Replace,
-		linv.transpose(),
-		BlockStructure::TriangularUpper,
-		linv.as_ref(),
-		BlockStructure::TriangularLower,
-		1.0,
-		Par::Seq,
-	);
-	let mut h = vec![0.0; p * p];
-	for i in 0..p {
-		for j in 0..p {
-			h[i * p + j] = if j < i {
-				0.5 * (out[(i, j)] + out[(j, i)])
-			} else if j > i {
-				0.5 * (out[(j, i)] + out[(i, j)])
-			} else {
-				out[(i, i)]
-			};
-		}
-	}
-	h
-}
-
-/// `Σ a_i b_i`.
+/// `Σ a_i b_i`, added in index order (separate multiply and add; one accumulator).
 pub fn dot(a: &[f64], b: &[f64]) -> f64 {
 	a.iter().zip(b).map(|(x, y)| x * y).sum()
 }

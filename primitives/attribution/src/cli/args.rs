@@ -1,4 +1,4 @@
-//! The command line's arguments (clap): `train`, `score`, `inspect`.
+//! The command line's arguments (clap): `train`, `score`, `inspect`, `verify`.
 
 use clap::Args;
 use std::path::PathBuf;
@@ -203,4 +203,27 @@ pub struct InspectArgs {
 pub(crate) fn parse_size(s: &str) -> Result<u64, String> {
 	crate::memory::parse_bytes(s)
 		.ok_or_else(|| format!("`{s}` is not a size (bytes, or a number with KiB, MiB, GiB, TiB)"))
+}
+
+/// Arguments of `verify`.
+#[derive(Debug, Clone, Args)]
+pub struct VerifyArgs {
+	/// Index file (a gradient index written by `train`).
+	#[arg(long)]
+	pub index: PathBuf,
+	/// The training data, as given to `train` (same files, same order).
+	#[arg(long = "data", required = true)]
+	pub data: Vec<PathBuf>,
+	/// For .npy data: the contributor ids file given to `train`, if any.
+	#[arg(long)]
+	pub contributors: Option<PathBuf>,
+	/// Worker threads (default: all cores). The rebuilt bytes do not depend on it.
+	#[arg(long)]
+	pub threads: Option<usize>,
+	/// Bound on the rebuild's memory (as for `train`; default 4GiB).
+	#[arg(long, value_name = "SIZE", value_parser = parse_size)]
+	pub max_memory: Option<u64>,
+	/// Show a progress bar on stderr even when it is not a terminal.
+	#[arg(long)]
+	pub progress: bool,
 }

@@ -1,4 +1,4 @@
-//! The command line: `tributary attribution {train, score, inspect, serve}`.
+//! The command line: `tributary attribution {train, score, inspect, verify, serve}`.
 //!
 //! Mount it in another clap binary as a subcommand:
 //!
@@ -24,6 +24,8 @@
 //! score --index text.idx --query output.txt [--per-span] [--top 10] [--min-span N]
 //!       [--max-occurrences N] [--format json|text]
 //! inspect --index model.idx
+//! verify --index model.idx --data train.csv [--data more.csv ...] [--contributors ids.txt]
+//!        [--threads T] [--max-memory 4GiB]
 //! serve --index text.idx [--index more.idx ...] [--listen 127.0.0.1:7070]
 //!       [--max-query-bytes 65536]
 //! ```
@@ -31,7 +33,12 @@
 //! `score` and `inspect` tell a span index from a gradient index by its magic. Span
 //! indexes: [`crate::span`] and [`crate::span::cli`] (file names, output fields).
 //!
-//! `train` prints the index's blake2-256 hash (`0x…`) on stdout. `--project K` selects
+//! `train` prints the index's blake2-256 hash (`0x…`) on stdout. `verify` rebuilds a
+//! gradient index from the same data with the options the index records (family, method,
+//! l2, projection, per-example vectors) and compares bytes: `verified 0x…` on success, else
+//! an error naming what differs (θ, contribution vectors, …) with both hashes. Builds are
+//! deterministic across CPUs and thread counts ([`crate::linalg`]), so anyone holding the
+//! data can check a registered index hash. `--project K` selects
 //! the projected method with `k = K`. `.npy` data (family `external`) takes one
 //! `--data grads.npy` and optionally `--contributors` (one id per row).
 //!
@@ -59,10 +66,11 @@ mod args;
 pub mod rows;
 mod score;
 mod train;
+mod verify;
 
 pub use train::{cg_note, cg_warning};
 
-pub use args::{DataFile, DataFiles, InspectArgs, ScoreArgs, TrainArgs};
+pub use args::{DataFile, DataFiles, InspectArgs, ScoreArgs, TrainArgs, VerifyArgs};
 
 use crate::span::SpanError;
 use crate::{
@@ -87,6 +95,8 @@ pub enum AttributionCmd {
 	Score(ScoreArgs),
 	/// Describe an index file.
 	Inspect(InspectArgs),
+	/// Rebuild a gradient index from its training data and check that the bytes match.
+	Verify(VerifyArgs),
 	/// Serve span indexes to this machine's attestor node (loopback HTTP).
 	Serve(crate::span::serve::ServeArgs),
 }
@@ -123,6 +133,8 @@ pub enum Error {
 	/// The output could not be written (other than a closed pipe, which [`run`] ends
 	/// quietly).
 	Output(io::Error),
+	/// `verify`: the rebuilt index differs (what differs, both hashes).
+	Mismatch(String),
 }
 
 impl fmt::Display for Error {
@@ -140,6 +152,7 @@ impl fmt::Display for Error {
 				write!(f, "query row {row} (line {line}): {error}")
 			}
 			Error::Output(e) => write!(f, "cannot write the output: {e}"),
+			Error::Mismatch(s) => f.write_str(s),
 		}
 	}
 }
@@ -203,17 +216,11 @@ pub fn run_to_string(cmd: AttributionCmd) -> Result<String, Error> {
 /// Runs a subcommand, writing what it prints to `out`.
 pub fn run_to(cmd: AttributionCmd, out: &mut dyn Write) -> Result<(), Error> {
 	let text = match cmd {
-		AttributionCmd::Train(a) => match a.threads {
-			Some(t) if t > MAX_THREADS => {
-				return Err(Error::Usage(format!("--threads {t} is above {MAX_THREADS}")))
-			}
-			Some(t) => rayon::ThreadPoolBuilder::new()
-				.num_threads(t.max(1))
-				.build()
-				.map_err(|e| Error::Usage(format!("cannot start {t} threads: {e}")))?
-				.install(|| train::train(a))?,
-			None => train::train(a)?,
-		},
+		AttributionCmd::Train(a) => {
+			let threads = a.threads;
+			in_pool(threads, || train::train(a))?
+		}
+		AttributionCmd::Verify(a) => in_pool(a.threads, || verify::verify(&a))?,
 		AttributionCmd::Score(a) => {
 			check_format(&a.format)?;
 			if crate::span::cli::is_span_index(&a.index)? {
@@ -234,6 +241,24 @@ pub fn run_to(cmd: AttributionCmd, out: &mut dyn Write) -> Result<(), Error> {
 		}
 	};
 	out.write_all(text.as_bytes()).map_err(Error::Output)
+}
+
+/// Runs `f` in a pool of `threads` workers (`None`: rayon's default pool).
+fn in_pool(
+	threads: Option<usize>,
+	f: impl FnOnce() -> Result<String, Error> + Send,
+) -> Result<String, Error> {
+	match threads {
+		Some(t) if t > MAX_THREADS => {
+			Err(Error::Usage(format!("--threads {t} is above {MAX_THREADS}")))
+		}
+		Some(t) => rayon::ThreadPoolBuilder::new()
+			.num_threads(t.max(1))
+			.build()
+			.map_err(|e| Error::Usage(format!("cannot start {t} threads: {e}")))?
+			.install(f),
+		None => f(),
+	}
 }
 
 fn check_format(format: &str) -> Result<(), Error> {
