@@ -44,7 +44,7 @@ fn verifies_a_fresh_index_and_rejects_other_data() {
 }
 
 #[test]
-fn verifies_projected_and_external_indexes() {
+fn verifies_subspace_projected_and_external_indexes() {
 	let d = Dir::new("verify-kinds");
 	let data = d.file("wine.csv", WINE.as_bytes());
 	let idx = d.path("p.idx");
@@ -58,6 +58,25 @@ fn verifies_projected_and_external_indexes() {
 		"16",
 		"--seed",
 		"7",
+		"--out",
+		&idx,
+	]);
+	assert_eq!(code, 0, "{err}");
+	let (code, got, err) = verify(&["--index", &idx, "--data", &data]);
+	assert_eq!(code, 0, "{err}");
+	assert_eq!(got.trim(), format!("verified {}", out.trim()));
+	let (_, info, _) = run(&["inspect", "--index", &idx]);
+	assert!(info.contains("\"method\": \"subspace\""), "{info}");
+	let (code, out, err) = run(&[
+		"train",
+		"--data",
+		&data,
+		"--family",
+		"softmax",
+		"--method",
+		"projected",
+		"--project",
+		"16",
 		"--out",
 		&idx,
 	]);

@@ -322,6 +322,8 @@ fn index_bytes_do_not_depend_on_kernel_or_threads() {
 		("linear d=25", Family::Linear, 25, Method::Exact, true),
 		("external p=60", Family::External, 60, Method::Exact, true),
 		("external p=60 projected", Family::External, 60, Method::Projected, false),
+		("logistic d=120 subspace", Family::Logistic, 120, Method::Subspace, true),
+		("external p=60 subspace", Family::External, 60, Method::Subspace, false),
 	];
 	for (name, family, d, method, per_example) in cases {
 		let ds = dataset(family, 2600, d, d as u64);
