@@ -165,13 +165,7 @@ impl<'a> Solver<'a> {
 				linalg::gemm_nn(1.0, &pm, k, p, &h, p, 0.0, &mut ph);
 				let mut ht = vec![0.0; k * k];
 				linalg::gemm_nt(&ph, k, p, &pm, k, &mut ht);
-				for i in 0..k {
-					for j in i + 1..k {
-						let v = 0.5 * (ht[i * k + j] + ht[j * k + i]);
-						ht[i * k + j] = v;
-						ht[j * k + i] = v;
-					}
-				}
+				linalg::symmetrise(&mut ht, k);
 				let tr: f64 = (0..k).map(|i| ht[i * k + i]).sum();
 				let lambda = 1e-9 * tr / k as f64;
 				for i in 0..k {

@@ -134,6 +134,19 @@ pub fn mirror_lower(c: &mut [f64], m: usize) {
 	}
 }
 
+/// Replaces both `c[i][j]` and `c[j][i]` of the `m × m` row-major matrix by their mean
+/// `0.5·(c[i][j] + c[j][i])`: the symmetric part of a product that is symmetric in exact
+/// arithmetic (`PHPᵀ`, `QHQᵀ`).
+pub fn symmetrise(c: &mut [f64], m: usize) {
+	for i in 0..m {
+		for j in i + 1..m {
+			let v = 0.5 * (c[i * m + j] + c[j * m + i]);
+			c[i * m + j] = v;
+			c[j * m + i] = v;
+		}
+	}
+}
+
 /// `Σ a_i b_i`, added in index order (separate multiply and add; one accumulator).
 pub fn dot(a: &[f64], b: &[f64]) -> f64 {
 	a.iter().zip(b).map(|(x, y)| x * y).sum()

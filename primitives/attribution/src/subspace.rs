@@ -72,13 +72,7 @@ pub fn basis(
 	linalg::gemm_nn(1.0, &q, k, p, h, p, 0.0, &mut qh);
 	let mut t = vec![0.0; k * k];
 	linalg::gemm_nt(&qh, k, p, &q, k, &mut t);
-	for i in 0..k {
-		for j in i + 1..k {
-			let v = 0.5 * (t[i * k + j] + t[j * k + i]);
-			t[i * k + j] = v;
-			t[j * k + i] = v;
-		}
-	}
+	linalg::symmetrise(&mut t, k);
 	linalg::cholesky(&mut t, k).map_err(|_| SubspaceError::NotPositiveDefinite)?;
 	// B = L⁻¹ Q by forward substitution over rows: b_j = (q_j − Σ_{i<j} L_ji b_i) / L_jj.
 	let mut b = q;

@@ -45,6 +45,30 @@ fn bits(v: &[f64]) -> Vec<u64> {
 	v.iter().map(|x| x.to_bits()).collect()
 }
 
+/// `C(i, j)` as one accumulator over `l` in order: with `fused`, the specification (one
+/// fused multiply-add per step); without, plain f64 products (separate multiply and add),
+/// for a numerical check.
+fn product(
+	m: usize,
+	n: usize,
+	k: usize,
+	a: impl Fn(usize, usize) -> f64,
+	b: impl Fn(usize, usize) -> f64,
+	fused: bool,
+) -> Vec<f64> {
+	let mut c = vec![0.0; m * n];
+	for i in 0..m {
+		for j in 0..n {
+			let mut acc = 0.0f64;
+			for l in 0..k {
+				acc = if fused { a(i, l).mul_add(b(l, j), acc) } else { acc + a(i, l) * b(l, j) };
+			}
+			c[i * n + j] = acc;
+		}
+	}
+	c
+}
+
 /// The specification: `C(i, j) = ordered fma chain over l` of `a(i, l)·b(l, j)`.
 fn reference(
 	m: usize,
@@ -53,20 +77,10 @@ fn reference(
 	a: impl Fn(usize, usize) -> f64,
 	b: impl Fn(usize, usize) -> f64,
 ) -> Vec<f64> {
-	let mut c = vec![0.0; m * n];
-	for i in 0..m {
-		for j in 0..n {
-			let mut acc = 0.0f64;
-			for l in 0..k {
-				acc = a(i, l).mul_add(b(l, j), acc);
-			}
-			c[i * n + j] = acc;
-		}
-	}
-	c
+	product(m, n, k, a, b, true)
 }
 
-/// Plain f64 products (separate multiply and add), for a numerical check.
+/// Plain f64 products, for a numerical check.
 fn plain(
 	m: usize,
 	n: usize,
@@ -74,13 +88,7 @@ fn plain(
 	a: impl Fn(usize, usize) -> f64,
 	b: impl Fn(usize, usize) -> f64,
 ) -> Vec<f64> {
-	let mut c = vec![0.0; m * n];
-	for i in 0..m {
-		for j in 0..n {
-			c[i * n + j] = (0..k).map(|l| a(i, l) * b(l, j)).sum();
-		}
-	}
-	c
+	product(m, n, k, a, b, false)
 }
 
 fn close(x: &[f64], y: &[f64], k: usize) {

@@ -215,13 +215,27 @@ fn main() {
 
 	// An index at the on-chain limits: G·k = 8·10⁶ (G = 15 625, k = 512) and k·p = 32·10⁶
 	// (p = 62 500): one query through the view.
-	let (big, query) = tributary_attribution::fixture::projected_index(62_499, 15_625, 512);
-	let big = big.encode();
 	drop(queries);
+	let (big, query) = tributary_attribution::fixture::projected_index(62_499, 15_625, 512);
+	at_limits(&wasm, "index at the on-chain limits: G = 15 625, k = 512, p = 62 500", big, query);
+	// The largest subspace index the limits admit: its basis (4·k·p bytes) and u (4·G·k)
+	// share the 32 MiB, so k·p + G·k ≤ 8.4·10⁶ multiply-adds: k = 512, p = 8192, G = 8000.
+	let (sub, query) = tributary_attribution::fixture::subspace_index(8191, 8000, 512);
+	let title = "subspace index at the on-chain limits: G = 8 000, k = 512, p = 8 192";
+	at_limits(&wasm, title, sub, query);
+}
+
+/// One query through the view on `index` (admitted by the on-chain limits), natively and in
+/// wasm (identical bytes checked): view parse, and parse + the query.
+fn at_limits(wasm: &[u8], title: &str, index: tributary_attribution::Index, query: Vec<u8>) {
+	let limits = WorkLimits::ON_CHAIN;
+	let big = index.encode();
+	drop(index);
 	let view = IndexView::parse(&big, &limits).expect("the limits admit this index");
 	let native = view.attestation(&query, MAX).unwrap();
 	let t_native = best_of(5, || view.attestation(&query, MAX).unwrap().len());
-	let mut probe = Probe::new(&wasm);
+	let t_native_parse = best_of(5, || IndexView::parse(&big, &limits).unwrap().k());
+	let mut probe = Probe::new(wasm);
 	let ip = probe.put(&big);
 	let qp = probe.put(&query);
 	probe.unload_and_reset();
@@ -235,47 +249,7 @@ fn main() {
 		probe.run(true, ip, &[]).len()
 	});
 	println!();
-	println!(
-		"index at the on-chain limits: G = 15 625, k = 512, p = 62 500 ({:.2} MiB), one query",
-		mib(big.len())
-	);
-	println!("| | view parse | parse + 1 query |");
-	println!("|---|---|---|");
-	let t_native_parse = best_of(5, || IndexView::parse(&big, &limits).unwrap().k());
-	println!(
-		"| native | {:.2} ms | {:.2} ms |",
-		t_native_parse * 1e3,
-		(t_native_parse + t_native) * 1e3
-	);
-	println!("| wasm under wasmtime 36 | {:.2} ms | {:.2} ms |", t_wasm_parse * 1e3, t_wasm * 1e3);
-	drop(big);
-
-	// The largest subspace index the limits admit: its basis (4·k·p bytes) and u (4·G·k)
-	// share the 32 MiB, so k·p + G·k ≤ 8.4·10⁶ multiply-adds: k = 512, p = 8192, G = 8000.
-	let (sub, query) = tributary_attribution::fixture::subspace_index(8191, 8000, 512);
-	let sub = sub.encode();
-	let view = IndexView::parse(&sub, &limits).expect("the limits admit this index");
-	let native = view.attestation(&query, MAX).unwrap();
-	let t_native = best_of(5, || view.attestation(&query, MAX).unwrap().len());
-	let t_native_parse = best_of(5, || IndexView::parse(&sub, &limits).unwrap().k());
-	let mut probe = Probe::new(&wasm);
-	let ip = probe.put(&sub);
-	let qp = probe.put(&query);
-	probe.unload_and_reset();
-	assert_eq!(probe.run(true, ip, &[qp]), native, "wasm view result differs from native");
-	let t_wasm = best_of(5, || {
-		probe.unload_and_reset();
-		probe.run(true, ip, &[qp]).len()
-	});
-	let t_wasm_parse = best_of(5, || {
-		probe.unload_and_reset();
-		probe.run(true, ip, &[]).len()
-	});
-	println!();
-	println!(
-		"subspace index at the on-chain limits: G = 8 000, k = 512, p = 8 192 ({:.2} MiB), one query",
-		mib(sub.len())
-	);
+	println!("{title} ({:.2} MiB), one query", mib(big.len()));
 	println!("| | view parse | parse + 1 query |");
 	println!("|---|---|---|");
 	println!(
