@@ -30,22 +30,16 @@ fn each_kernel<T>(mut f: impl FnMut(Kernel) -> T) -> Vec<(Kernel, T)> {
 
 /// Deterministic pseudo-random values in [-1, 1).
 fn values(len: usize, seed: u64) -> Vec<f64> {
-	let mut s = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-	(0..len)
-		.map(|_| {
-			s ^= s << 13;
-			s ^= s >> 7;
-			s ^= s << 17;
-			(s >> 11) as f64 / (1u64 << 52) as f64 - 1.0
-		})
-		.collect()
+	let mut r = tributary_attribution::projection::SplitMix64(seed);
+	(0..len).map(|_| 2.0 * r.next_f64() - 1.0).collect()
 }
 
 fn bits(v: &[f64]) -> Vec<u64> {
 	v.iter().map(|x| x.to_bits()).collect()
 }
 
-/// `C(i, j)` as one accumulator over `l` in order: with `fused`, the specification (one
+/// `C(i, j)` as one accumulator over `l` in order: with `fused`, the specification (an
+/// ordered chain of
 /// fused multiply-add per step); without, plain f64 products (separate multiply and add),
 /// for a numerical check.
 fn product(
@@ -67,28 +61,6 @@ fn product(
 		}
 	}
 	c
-}
-
-/// The specification: `C(i, j) = ordered fma chain over l` of `a(i, l)·b(l, j)`.
-fn reference(
-	m: usize,
-	n: usize,
-	k: usize,
-	a: impl Fn(usize, usize) -> f64,
-	b: impl Fn(usize, usize) -> f64,
-) -> Vec<f64> {
-	product(m, n, k, a, b, true)
-}
-
-/// Plain f64 products, for a numerical check.
-fn plain(
-	m: usize,
-	n: usize,
-	k: usize,
-	a: impl Fn(usize, usize) -> f64,
-	b: impl Fn(usize, usize) -> f64,
-) -> Vec<f64> {
-	product(m, n, k, a, b, false)
 }
 
 fn close(x: &[f64], y: &[f64], k: usize) {
@@ -121,10 +93,10 @@ fn gemm_follows_the_fixed_order_on_every_kernel() {
 		let b = values(k * n, 100 + t as u64);
 		let bt = values(n * k, 200 + t as u64);
 		let at = values(k * m, 300 + t as u64);
-		let want_nn = reference(m, n, k, |i, l| a[i * k + l], |l, j| b[l * n + j]);
-		let want_nt = reference(m, n, k, |i, l| a[i * k + l], |l, j| bt[j * k + l]);
-		let want_tn = reference(m, n, k, |i, l| at[l * m + i], |l, j| b[l * n + j]);
-		close(&want_nn, &plain(m, n, k, |i, l| a[i * k + l], |l, j| b[l * n + j]), k);
+		let want_nn = product(m, n, k, |i, l| a[i * k + l], |l, j| b[l * n + j], true);
+		let want_nt = product(m, n, k, |i, l| a[i * k + l], |l, j| bt[j * k + l], true);
+		let want_tn = product(m, n, k, |i, l| at[l * m + i], |l, j| b[l * n + j], true);
+		close(&want_nn, &product(m, n, k, |i, l| a[i * k + l], |l, j| b[l * n + j], false), k);
 		for (kernel, (nn, nt, tn, scaled)) in each_kernel(|_| {
 			let mut nn = vec![f64::NAN; m * n];
 			linalg::gemm_nn(1.0, &a, m, k, &b, n, 0.0, &mut nn);
@@ -182,7 +154,7 @@ fn syrk_continues_each_element_in_order() {
 /// A symmetric positive definite `p × p` matrix.
 fn spd(p: usize, seed: u64) -> Vec<f64> {
 	let a = values(2 * p * p + p, seed);
-	let mut h = reference(p, p, 2 * p + 1, |i, l| a[l * p + i], |l, j| a[l * p + j]);
+	let mut h = product(p, p, 2 * p + 1, |i, l| a[l * p + i], |l, j| a[l * p + j], true);
 	for i in 0..p {
 		h[i * p + i] += 0.5;
 	}
@@ -217,7 +189,7 @@ fn reference_inverse(l: &[f64], p: usize) -> Vec<f64> {
 		}
 		x[i * p + i] = 1.0 / l[i * p + i];
 	}
-	let mut h = reference(p, p, p, |i, t| x[t * p + i], |t, j| x[t * p + j]);
+	let mut h = product(p, p, p, |i, t| x[t * p + i], |t, j| x[t * p + j], true);
 	for i in 0..p {
 		for j in i + 1..p {
 			h[i * p + j] = h[j * p + i];

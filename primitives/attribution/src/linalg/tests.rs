@@ -7,15 +7,8 @@ use super::{
 };
 
 fn values(len: usize, seed: u64) -> Vec<f64> {
-	let mut s = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-	(0..len)
-		.map(|_| {
-			s ^= s << 13;
-			s ^= s >> 7;
-			s ^= s << 17;
-			(s >> 11) as f64 / (1u64 << 52) as f64 - 1.0
-		})
-		.collect()
+	let mut r = crate::projection::SplitMix64(seed);
+	(0..len).map(|_| 2.0 * r.next_f64() - 1.0).collect()
 }
 
 #[test]
