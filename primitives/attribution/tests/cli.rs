@@ -110,6 +110,13 @@ fn train_score_inspect() {
 	]);
 	assert_eq!(code, 1, "{err}");
 	assert!(err.contains("--project needs --method subspace or projected"), "{err}");
+	// `--method subspace` alone takes K = min(512, p) = 42 here.
+	let (code, _, err) = run(&[
+		"train", "--data", &data, "--family", "softmax", "--out", &proj, "--method", "subspace",
+	]);
+	assert_eq!(code, 0, "{err}");
+	let (_, out, _) = run(&["inspect", "--index", &proj]);
+	assert!(out.contains("\"method\": \"subspace\"") && out.contains("\"k\": 42"), "{out}");
 	let (_, h2, _) = run(&[
 		"train",
 		"--data",

@@ -17,10 +17,11 @@ pub const EXACT_MAX_P: usize = 5000;
 pub const DEFAULT_K: u32 = 512;
 
 /// The method and `K` of a build: the explicit `--method` if any (`--project K`, default
-/// 512, for projected and subspace); `subspace` with `--project K`; otherwise exact while
+/// 512 for projected, `min(512, p)` for subspace); `subspace` with `--project K`; otherwise exact while
 /// `p ≤ EXACT_MAX_P`, and `subspace` with `K = DEFAULT_K` (at most `p`) above.
 pub fn default_method(explicit: Option<Method>, project: Option<u32>, p: usize) -> (Method, u32) {
 	match (explicit, project) {
+		(Some(Method::Subspace), None) => (Method::Subspace, DEFAULT_K.min(p as u32).max(1)),
 		(Some(m), k) => (m, k.unwrap_or(DEFAULT_K)),
 		(None, Some(k)) => (Method::Subspace, k),
 		(None, None) if p <= EXACT_MAX_P => (Method::Exact, DEFAULT_K),
