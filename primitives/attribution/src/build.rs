@@ -181,7 +181,7 @@ impl Index {
 				BuildReport { iterations: fit.iterations, grad_norm: fit.grad_norm, cg: None },
 			)
 		};
-		let (u, vectors, cg, basis) = vectors(ds, opts, classes, &theta)?;
+		let (u, vectors, cg, basis) = vectors(ds, opts, classes, &theta, None)?;
 		let report = BuildReport { cg, ..report };
 		let index = Index {
 			family: opts.family,
@@ -193,7 +193,7 @@ impl Index {
 			theta,
 			projection: if is_k_dimensional(opts.method) { Some(opts.projection) } else { None },
 			basis,
-			baseline: (opts.family == Family::Linear).then(|| mean_label(&ds.y)),
+			baseline: if opts.family == Family::Linear { Some(mean_label(&ds.y)?) } else { None },
 			contributors: ds.contributors.iter().map(|c| c.as_bytes().to_vec()).collect(),
 			u,
 			examples: vectors
@@ -226,9 +226,15 @@ pub fn check_memory(
 	Ok(shape.check(opts.max_memory)?)
 }
 
-/// The mean of the labels, summed in row order: the baseline of unlabelled linear queries.
-fn mean_label(y: &[f64]) -> f64 {
-	y.iter().sum::<f64>() / y.len().max(1) as f64
+/// The mean of the labels, `Σ y_i / n` in row order: the baseline of unlabelled linear
+/// queries. Finite labels can still overflow the sum: a clear error then.
+fn mean_label(y: &[f64]) -> Result<f64, BuildError> {
+	let n = y.len().max(1) as f64;
+	let mean = y.iter().map(|v| v / n).sum::<f64>();
+	if !mean.is_finite() {
+		return Err(BuildError::Invalid("the labels' mean overflows: rescale the labels".into()));
+	}
+	Ok(mean)
 }
 
 /// Whether `method` builds `k`-dimensional vectors (`--project K`).
@@ -274,19 +280,21 @@ pub fn example_vectors(
 	};
 	check_projection(&opts, index.grad_dim())?;
 	check_memory(ds, &opts, index.classes, false)?;
-	let (_, v, cg, _) = vectors(ds, &opts, index.classes, &index.theta)?;
+	let (_, v, cg, _) = vectors(ds, &opts, index.classes, &index.theta, index.basis.as_deref())?;
 	Ok((Examples { contribution: ds.contribution.clone(), vectors: v.unwrap_or_default() }, cg))
 }
 
 /// The vectors of an index, for CG what its solves did, for a subspace index its basis.
 type Vectors = (Vec<f32>, Option<Vec<f32>>, Option<CgStats>, Option<Vec<f32>>);
 
-/// `u` (row-major `G × k`) and, with `opts.per_example`, the per-example vectors.
+/// `u` (row-major `G × k`) and, with `opts.per_example`, the per-example vectors. A
+/// subspace index's `stored_basis` is applied as it is instead of being rebuilt.
 fn vectors(
 	ds: &Dataset,
 	opts: &BuildOptions,
 	classes: u32,
 	theta: &[f64],
+	stored_basis: Option<&[f32]>,
 ) -> Result<Vectors, BuildError> {
 	let n = ds.n();
 	let d = ds.d();
@@ -300,7 +308,13 @@ fn vectors(
 	};
 	let (seed, k) = opts.projection;
 	let pb = progress_bar(show, 1, "hessian");
-	let solver = Solver::new(opts.method, curvature, (seed, k as usize))?;
+	let solver = match stored_basis {
+		// The index's own basis: the vectors are in the coordinates its queries use.
+		Some(b) if opts.method == Method::Subspace => {
+			Solver::Subspace { k: k as usize, p, basis: b.iter().map(|&v| v as f64).collect() }
+		}
+		_ => Solver::new(opts.method, curvature, (seed, k as usize))?,
+	};
 	pb.finish_and_clear();
 	let dim = solver.dim();
 	let g_count = ds.contributors.len();

@@ -655,8 +655,8 @@ pub(crate) fn query_vector(
 /// for `u` (one allocation); [`crate::IndexView::parse`] allocates no `G·k` buffer at all.
 ///
 /// [`WorkLimits::UNLIMITED`] (used by [`Index::decode`], i.e. the command line) checks
-/// nothing beyond the format itself and accepts `k > p` (the builder's default
-/// `--project 512` yields such indices for small models).
+/// nothing beyond the format itself and accepts `k > p` for a projected index
+/// (`--method projected --project K` with K above a small model's p yields such indices).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct WorkLimits {
 	/// Largest feature count `d`.

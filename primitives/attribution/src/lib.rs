@@ -65,8 +65,9 @@ pub use view::{parse_contribution_id, IndexView};
 /// Version of the scoring semantics: the query parsing, gradient, projection, kernel order,
 /// score canonicalisation, shares and attestation encoding that turn (index bytes, query
 /// bytes) into attestation bytes. Attestors bind their results to it; any change that can
-/// alter a single output bit increments it.
-pub const ENGINE_VERSION: u32 = 1;
+/// alter a single output bit increments it (2: subspace indexes and the linear baseline are
+/// scored where version 1 rejected them; every index version 1 scored scores the same).
+pub const ENGINE_VERSION: u32 = 2;
 
 /// The first eight bytes of a span (text) index file: such an index is scored natively by
 /// the span service, never by the `no_std` core.

@@ -170,7 +170,9 @@ impl Shape {
 			examples,
 			("the contribution vectors u", 12.0 * g * k),
 		]);
-		let index = 4.0 * g * k + n_ex * (4.0 * k + 4.0) + 8.0 * p;
+		// A subspace index also holds its k × p f32 basis.
+		let basis = if self.method == Method::Subspace { 4.0 * pk * p } else { 0.0 };
+		let index = 4.0 * g * k + n_ex * (4.0 * k + 4.0) + 8.0 * p + basis;
 		phases.push(vec![data, ("the index and its encoded bytes", 2.0 * index)]);
 		let mut best = Estimate { peak: 0.0, largest: ("nothing", 0.0), p };
 		for phase in phases {

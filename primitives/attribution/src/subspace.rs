@@ -16,7 +16,7 @@
 //! products with `H − l2·I`, each followed by re-orthonormalisation (classical
 //! Gram-Schmidt, twice). When the training gradients have rank `r ≤ k` (e.g. `n ≤ k`
 //! rows), the first product already maps the block into their span; the rows it
-//! annihilates are refilled from a second seeded stream, so the result is exact. Above
+//! annihilates are refilled with unit vectors, so the result is exact. Above
 //! that, it keeps the `k` directions of most curvature: the role of the Arnoldi basis of
 //! Schioppa et al. 2022 ("Scaling up influence functions").
 //!
@@ -25,7 +25,7 @@
 //! Every loop runs in a fixed order, so the basis is the same on every machine given the
 //! same `H`.
 
-use crate::{linalg, projection, projection::SplitMix64};
+use crate::{linalg, projection};
 
 /// Products with `H` in the subspace iteration (`POWER_STEPS·k·p²` multiply-adds).
 pub const POWER_STEPS: usize = 3;
@@ -57,8 +57,7 @@ pub fn basis(
 		return Err(SubspaceError::BadDimension);
 	}
 	let mut q = projection::matrix(seed, k, p);
-	let mut refills = SplitMix64(seed ^ REFILL_STREAM);
-	orthonormalise_rows(&mut q, k, p, &mut refills)?;
+	orthonormalise_rows(&mut q, k, p)?;
 	let mut qh = vec![0.0; k * p];
 	for _ in 0..POWER_STEPS {
 		// Rows of Q (H − shift·I) = ((H − shift·I) Qᵀ)ᵀ, as H is symmetric.
@@ -67,7 +66,7 @@ pub fn basis(
 			*a -= shift * b;
 		}
 		core::mem::swap(&mut q, &mut qh);
-		orthonormalise_rows(&mut q, k, p, &mut refills)?;
+		orthonormalise_rows(&mut q, k, p)?;
 	}
 	linalg::gemm_nn(1.0, &q, k, p, h, p, 0.0, &mut qh);
 	let mut t = vec![0.0; k * k];
@@ -99,9 +98,6 @@ pub fn basis(
 	Ok(b)
 }
 
-/// Seed offset of the stream that refills rows the iteration annihilated.
-const REFILL_STREAM: u64 = 0x005E_ED0F_5B5B_ACE5;
-
 /// A row is dependent on the rows before it when Gram-Schmidt leaves less than this
 /// fraction of its norm.
 const DEPENDENT: f64 = 1e-9;
@@ -109,15 +105,13 @@ const DEPENDENT: f64 = 1e-9;
 /// Orthonormalises the rows of `y` (`k × p`) in place, in row order, by classical
 /// Gram-Schmidt applied twice per row ("twice is enough": Giraud, Langou & Rozložník 2005).
 /// A row dependent on the rows before it (the iteration annihilates the null space of
-/// `H − shift·I` when the data have rank below `k`) is replaced by a fresh Rademacher row
-/// from `refills` and orthogonalised again; with `k ≤ p` a fresh row is independent with
-/// probability one, and [`SubspaceError::NotPositiveDefinite`] reports the contrary.
-fn orthonormalise_rows(
-	y: &mut [f64],
-	k: usize,
-	p: usize,
-	refills: &mut SplitMix64,
-) -> Result<(), SubspaceError> {
+/// `H − shift·I` when the data have rank below `k`; the ±1 start block can repeat a row
+/// when `k` is close to `p`) is replaced by the unit vector `e_m` with the largest part
+/// outside the rows before it (`1 − Σ_{i<j} q_i[m]² ≥ (p − j)/p > 0`, the smallest such `m`
+/// on ties) and orthogonalised again: independent whenever `k ≤ p`.
+/// [`SubspaceError::NotPositiveDefinite`] reports a row still dependent after that
+/// (non-finite input).
+fn orthonormalise_rows(y: &mut [f64], k: usize, p: usize) -> Result<(), SubspaceError> {
 	let mut c = vec![0.0; k];
 	for j in 0..k {
 		let (done, rest) = y.split_at_mut(j * p);
@@ -144,15 +138,23 @@ fn orthonormalise_rows(
 				break;
 			}
 			attempts += 1;
-			if attempts > 3 {
+			if attempts > 1 {
 				return Err(SubspaceError::NotPositiveDefinite);
 			}
-			for chunk in row.chunks_mut(64) {
-				let bits = refills.next_u64();
-				for (l, r) in chunk.iter_mut().enumerate() {
-					*r = if (bits >> l) & 1 == 1 { 1.0 } else { -1.0 };
+			let mut outside = vec![1.0; p];
+			for i in 0..j {
+				for (o, v) in outside.iter_mut().zip(&done[i * p..(i + 1) * p]) {
+					*o -= v * v;
 				}
 			}
+			let mut m = 0;
+			for (l, o) in outside.iter().enumerate() {
+				if *o > outside[m] {
+					m = l;
+				}
+			}
+			row.iter_mut().for_each(|r| *r = 0.0);
+			row[m] = 1.0;
 		}
 	}
 	Ok(())
@@ -183,6 +185,37 @@ mod tests {
 				}
 				let want = if i == j { 1.0 } else { 0.0 };
 				assert!((s - want).abs() < 1e-5, "({i},{j}) = {s}");
+			}
+		}
+	}
+
+	/// With `k = p` the ±1 start block has dependent rows for small `p` (seed 0: row 1 =
+	/// −row 0 at p = 2, row 2 = row 0 at p = 3), and rank-deficient data annihilate rows:
+	/// the refills keep the block independent for every seed.
+	#[test]
+	fn full_rank_for_every_small_p_and_seed() {
+		for p in 1..=9 {
+			for seed in 0..64 {
+				// A diagonal H whose data part has rank p − 1 (one zero curvature).
+				let mut h = vec![0.0; p * p];
+				for i in 0..p {
+					h[i * p + i] = 0.01 + if i + 1 < p { 1.0 + i as f64 } else { 0.0 };
+				}
+				let b = basis(&h, p, 0.01, seed, p)
+					.unwrap_or_else(|e| panic!("p {p} seed {seed}: {e:?}"));
+				// (BᵀB) H = I.
+				for i in 0..p {
+					for j in 0..p {
+						let s: f64 = (0..p)
+							.map(|m| {
+								(0..p).map(|r| b[r * p + i] * b[r * p + m]).sum::<f64>()
+									* h[m * p + j]
+							})
+							.sum();
+						let want = if i == j { 1.0 } else { 0.0 };
+						assert!((s - want).abs() < 1e-5, "p {p} seed {seed} ({i},{j}) = {s}");
+					}
+				}
 			}
 		}
 	}

@@ -255,3 +255,23 @@ fn kernel_paths_agree_bit_for_bit() {
 		}
 	}
 }
+
+/// Per-example vectors recomputed from the training data (`score --per-example --data`) for
+/// a subspace index are in the coordinates of the index's stored basis: the same bytes as a
+/// build with `--per-example`, and they follow the stored basis (scaled by 2 here), never a
+/// basis rebuilt from the data.
+#[test]
+fn recomputed_subspace_examples_use_the_stored_basis() {
+	use tributary_attribution::build::example_vectors;
+	let ds = wine_dataset();
+	let with = wine_index(Method::Subspace, true);
+	let mut index = wine_index(Method::Subspace, false);
+	let (ex, _) = example_vectors(&index, &ds, u64::MAX).unwrap();
+	assert_eq!(Some(&ex), with.examples.as_ref());
+	let basis = index.basis.as_mut().unwrap();
+	basis.iter_mut().for_each(|v| *v *= 2.0);
+	let (twice, _) = example_vectors(&index, &ds, u64::MAX).unwrap();
+	for (a, b) in ex.vectors.iter().zip(&twice.vectors) {
+		assert_eq!(2.0 * a, *b);
+	}
+}

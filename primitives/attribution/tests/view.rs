@@ -544,5 +544,5 @@ fn contribution_ids() {
 
 #[test]
 fn engine_version_is_set() {
-	assert_eq!(ENGINE_VERSION, 1);
+	assert_eq!(ENGINE_VERSION, 2);
 }

@@ -9,7 +9,7 @@ import { compactToU8a, u8aConcat, u8aToHex, stringToU8a } from '../../client/nod
 const COMMIT_DOMAIN = 'tributary/attribution/commit/v1';
 const REVEAL_DOMAIN = 'tributary/attribution/reveal/v1';
 /** The engine's scoring version (`tributary_attribution::ENGINE_VERSION`). */
-export const ENGINE_VERSION = 1;
+export const ENGINE_VERSION = 2;
 
 /**
  * A general (v5) extrinsic of `call` with the runtime's extensions' explicit data for an

@@ -169,7 +169,10 @@ mod tests {
 	}
 
 	fn answer(hash: &str, lines: &[&str]) -> Vec<u8> {
-		let mut s = format!("{ANSWER_TAG} {hash} engine=1 tokenizer=1\n");
+		let mut s = format!(
+			"{ANSWER_TAG} {hash} engine={} tokenizer=1\n",
+			tributary_attribution::ENGINE_VERSION
+		);
 		for l in lines {
 			s.push_str(l);
 			s.push('\n');

@@ -392,8 +392,9 @@ fn the_worker_attests_span_indexes_with_the_span_service() {
 	ext.execute_with(|| {
 		let (hash, id) = span_inference(&offchain);
 		let answer = format!(
-			"tributary-span {} engine=1 tokenizer=1\n1:0\t400000000\n0:0\t600000000\n",
-			hex(&hash)
+			"tributary-span {} engine={} tokenizer=1\n1:0\t400000000\n0:0\t600000000\n",
+			hex(&hash),
+			tributary_attribution::ENGINE_VERSION
 		);
 		// Asked once: both local attestors commit to the one answer.
 		serve_span_answer(&offchain, &hash, answer);
@@ -423,8 +424,11 @@ fn a_span_answer_for_another_index_is_never_attested() {
 		let (hash, id) = span_inference(&offchain);
 		// The service's file changed to another index between the listing and the query.
 		let other = H256::repeat_byte(0x77);
-		let answer =
-			format!("tributary-span {} engine=1 tokenizer=1\n0:0\t1000000000\n", hex(&other));
+		let answer = format!(
+			"tributary-span {} engine={} tokenizer=1\n0:0\t1000000000\n",
+			hex(&other),
+			tributary_attribution::ENGINE_VERSION
+		);
 		serve_span_answer(&offchain, &hash, answer.clone());
 		Attribution::offchain_worker(1);
 		assert!(pool.read().transactions.is_empty(), "nothing submitted");

@@ -104,6 +104,11 @@ pub(super) fn train(a: TrainArgs) -> Result<String, Error> {
 		eprintln!("{w}");
 	}
 	let bytes = index.encode();
+	if let Err(e) = crate::IndexView::parse(&bytes, &crate::WorkLimits::ON_CHAIN) {
+		eprintln!(
+			"warning: attestors will not score this index on chain ({e}; the worker's limits are WorkLimits::ON_CHAIN): use a smaller --project K, fewer contributions or fewer features"
+		);
+	}
 	std::fs::write(&a.out, &bytes).map_err(|e| Error::Io(a.out.clone(), e))?;
 	Ok(format!("{}\n", hex(&Index::hash(&bytes))))
 }

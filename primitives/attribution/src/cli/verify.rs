@@ -58,6 +58,18 @@ fn differences(a: &Index, b: &Index) -> Vec<String> {
 	if let Some(what) = vector_diff(&a.theta, &b.theta) {
 		out.push(format!("θ ({what})"));
 	}
+	if a.baseline.map(f64::to_bits) != b.baseline.map(f64::to_bits) {
+		out.push(format!("baseline ({:?} vs {:?})", a.baseline, b.baseline));
+	}
+	match (&a.basis, &b.basis) {
+		(Some(x), Some(y)) => {
+			if let Some(what) = vector_diff(x, y) {
+				out.push(format!("subspace basis ({what})"));
+			}
+		}
+		(None, None) => {}
+		_ => out.push("subspace basis (present in one only)".to_string()),
+	}
 	if let Some(what) = vector_diff(&a.u, &b.u) {
 		out.push(format!("contribution vectors ({what})"));
 	}
