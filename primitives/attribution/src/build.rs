@@ -56,6 +56,25 @@ impl Default for BuildOptions {
 	}
 }
 
+impl BuildOptions {
+	/// The options `index` was built with (family, l2, method, projection; Newton's
+	/// default tolerance, no progress bar), with or without per-example vectors, within
+	/// `max_memory` bytes: to rebuild it ([`crate::cli`]'s `verify`) or recompute its
+	/// vectors ([`example_vectors`]).
+	pub fn of_index(index: &Index, per_example: bool, max_memory: u64) -> BuildOptions {
+		BuildOptions {
+			family: index.family,
+			l2: index.l2,
+			method: index.method,
+			projection: index.projection.unwrap_or((0, 0)),
+			per_example,
+			progress: false,
+			tol: NEWTON_TOL,
+			max_memory,
+		}
+	}
+}
+
 /// What the build did.
 #[derive(Clone, Debug, Default)]
 pub struct BuildReport {
@@ -191,7 +210,7 @@ impl Index {
 			n_train: n as u64,
 			l2: opts.l2,
 			theta,
-			projection: if is_k_dimensional(opts.method) { Some(opts.projection) } else { None },
+			projection: if opts.method.is_k_dimensional() { Some(opts.projection) } else { None },
 			basis,
 			baseline: if opts.family == Family::Linear { Some(mean_label(&ds.y)?) } else { None },
 			contributors: ds.contributors.iter().map(|c| c.as_bytes().to_vec()).collect(),
@@ -237,16 +256,11 @@ fn mean_label(y: &[f64]) -> Result<f64, BuildError> {
 	Ok(mean)
 }
 
-/// Whether `method` builds `k`-dimensional vectors (`--project K`).
-fn is_k_dimensional(method: Method) -> bool {
-	matches!(method, Method::Projected | Method::Subspace)
-}
-
 /// Rejects a projection dimension outside `1..=MAX_PROJECTION` (projected method) or
 /// outside `1..=p` (subspace method: a subspace has at most `p` dimensions).
 fn check_projection(opts: &BuildOptions, p: usize) -> Result<(), BuildError> {
 	let k = opts.projection.1;
-	if is_k_dimensional(opts.method) && (k == 0 || k as usize > crate::index::MAX_PROJECTION) {
+	if opts.method.is_k_dimensional() && (k == 0 || k as usize > crate::index::MAX_PROJECTION) {
 		return Err(BuildError::Invalid(format!(
 			"--project must be between 1 and {}",
 			crate::index::MAX_PROJECTION
@@ -268,16 +282,7 @@ pub fn example_vectors(
 	ds: &Dataset,
 	max_memory: u64,
 ) -> Result<(Examples, Option<CgStats>), BuildError> {
-	let opts = BuildOptions {
-		family: index.family,
-		l2: index.l2,
-		method: index.method,
-		projection: index.projection.unwrap_or((0, 0)),
-		per_example: true,
-		progress: false,
-		tol: NEWTON_TOL,
-		max_memory,
-	};
+	let opts = BuildOptions::of_index(index, true, max_memory);
 	check_projection(&opts, index.grad_dim())?;
 	check_memory(ds, &opts, index.classes, false)?;
 	let (_, v, cg, _) = vectors(ds, &opts, index.classes, &index.theta, index.basis.as_deref())?;
@@ -322,7 +327,7 @@ fn vectors(
 	let mut vectors: Vec<f32> =
 		if opts.per_example { Vec::with_capacity(n * dim) } else { Vec::new() };
 	let pb = progress_bar(show, n as u64, "examples");
-	// A multiple of the solver's 256-row block: the vectors do not depend on it.
+	// A multiple of the solver's row block (`APPLY_BLOCK`): the vectors do not depend on it.
 	let wave = memory::gradient_rows(p, dim);
 	let mut r0 = 0;
 	while r0 < n {

@@ -109,6 +109,12 @@ impl Method {
 		}
 	}
 
+	/// Whether the method scores in `k` dimensions (`--project K`): its index records a
+	/// `(seed, k)` and sets flag bit 0.
+	pub fn is_k_dimensional(self) -> bool {
+		matches!(self, Method::Projected | Method::Subspace)
+	}
+
 	/// The command-line name.
 	pub fn name(self) -> &'static str {
 		match self {
@@ -856,7 +862,7 @@ pub(crate) fn walk<'a>(
 	}
 	let grad_dim = family.grad_dim(d, classes).ok_or(DecodeError::BadHeader("dimensions"))?;
 	let projected = flags & 1 == 1;
-	if projected != matches!(method, Method::Projected | Method::Subspace) {
+	if projected != method.is_k_dimensional() {
 		return Err(DecodeError::BadHeader("projection flag"));
 	}
 	let has_baseline = flags & 8 == 8;

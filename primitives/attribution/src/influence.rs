@@ -231,16 +231,9 @@ impl<'a> Solver<'a> {
 	/// `A ψ` for each row of `g` (row-major `rows × p`), as row-major `rows × dim`.
 	pub fn apply(&self, g: &[f64]) -> Vec<f64> {
 		match self {
-			Solver::Exact { hinv, p } => {
-				let rows = g.len() / p.max(&1);
-				let mut out = vec![0.0; rows * p];
-				// Row blocks in parallel; each block's GEMM is independent of the split.
-				let blk = 256;
-				out.par_chunks_mut(blk * p).zip(g.par_chunks(blk * p)).for_each(|(o, gi)| {
-					linalg::gemm_nn(1.0, gi, gi.len() / p, *p, hinv, *p, 0.0, o);
-				});
-				out
-			}
+			Solver::Exact { hinv, p } => map_row_blocks(g, *p, *p, |gi, r, o| {
+				linalg::gemm_nn(1.0, gi, r, *p, hinv, *p, 0.0, o);
+			}),
 			Solver::Cg { curvature, tol, stats } => {
 				let p = curvature.p();
 				let rows: Vec<CgSolve> =
@@ -252,30 +245,37 @@ impl<'a> Solver<'a> {
 				}
 				rows.into_iter().flat_map(|r| r.x).collect()
 			}
-			Solver::Projected { k, p, pm, hinv, .. } => {
-				let rows = g.len() / p.max(&1);
-				let mut out = vec![0.0; rows * k];
-				let blk = 256;
-				out.par_chunks_mut(blk * k).zip(g.par_chunks(blk * p)).for_each(|(o, gi)| {
-					let r = gi.len() / p;
-					let mut pg = vec![0.0; r * k];
-					linalg::gemm_nt(gi, r, *p, pm, *k, &mut pg);
-					linalg::gemm_nn(1.0, &pg, r, *k, hinv, *k, 0.0, o);
-				});
-				out
-			}
+			Solver::Projected { k, p, pm, hinv, .. } => map_row_blocks(g, *p, *k, |gi, r, o| {
+				let mut pg = vec![0.0; r * k];
+				linalg::gemm_nt(gi, r, *p, pm, *k, &mut pg);
+				linalg::gemm_nn(1.0, &pg, r, *k, hinv, *k, 0.0, o);
+			}),
 			Solver::GradDot { .. } => g.to_vec(),
-			Solver::Subspace { k, p, basis } => {
-				let rows = g.len() / p.max(&1);
-				let mut out = vec![0.0; rows * k];
-				let blk = 256;
-				out.par_chunks_mut(blk * k).zip(g.par_chunks(blk * p)).for_each(|(o, gi)| {
-					linalg::gemm_nt(gi, gi.len() / p, *p, basis, *k, o);
-				});
-				out
-			}
+			Solver::Subspace { k, p, basis } => map_row_blocks(g, *p, *k, |gi, r, o| {
+				linalg::gemm_nt(gi, r, *p, basis, *k, o);
+			}),
 		}
 	}
+}
+
+/// Rows per block of [`Solver::apply`]'s parallel passes. Fixed, and the build's waves of
+/// gradient rows are multiples of it ([`crate::memory::gradient_rows`]), so the vectors do
+/// not depend on the split.
+pub const APPLY_BLOCK: usize = 256;
+
+/// `f(block of g, its row count, its block of the result)` over fixed blocks of
+/// [`APPLY_BLOCK`] rows, in parallel: `g` is row-major `rows × p`, the result `rows × dim`.
+/// Each block's product is independent of the others.
+fn map_row_blocks<F>(g: &[f64], p: usize, dim: usize, f: F) -> Vec<f64>
+where
+	F: Fn(&[f64], usize, &mut [f64]) + Sync,
+{
+	let rows = g.len() / p.max(1);
+	let mut out = vec![0.0; rows * dim];
+	out.par_chunks_mut(APPLY_BLOCK * dim)
+		.zip(g.par_chunks(APPLY_BLOCK * p))
+		.for_each(|(o, gi)| f(gi, gi.len() / p, o));
+	out
 }
 
 /// CG's relative tolerance `‖r‖ ≤ CG_TOL·‖b‖`.

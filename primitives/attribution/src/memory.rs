@@ -18,7 +18,7 @@
 //! The data is counted because it stays loaded during the build. The estimate is an upper
 //! bound on the engine's own large allocations (the allocator's overhead aside).
 
-use crate::{family::Family, index::Method, linalg::CHUNK};
+use crate::{family::Family, index::Method, influence::APPLY_BLOCK, linalg::CHUNK};
 use core::fmt;
 
 /// Default bound on a build's memory: 4 GiB.
@@ -37,12 +37,12 @@ pub fn reduction_wave(len: usize, threads: usize) -> usize {
 }
 
 /// Rows of per-example gradients the build holds at once, for gradients of length `p` mapped
-/// to vectors of length `k`: 16 384, fewer (a multiple of 256, the solver's row block, so
+/// to vectors of length `k`: 16 384, fewer (a multiple of [`APPLY_BLOCK`], the solver's row block, so
 /// the vectors do not depend on it) when that would exceed [`WAVE_BYTES`].
 pub fn gradient_rows(p: usize, k: usize) -> usize {
 	let row = p.saturating_add(k.saturating_mul(2)).saturating_mul(8).max(1);
-	let fit = (WAVE_BYTES / row) / 256 * 256;
-	fit.clamp(256, CHUNK * 16)
+	let fit = (WAVE_BYTES / row) / APPLY_BLOCK * APPLY_BLOCK;
+	fit.clamp(APPLY_BLOCK, CHUNK * 16)
 }
 
 /// What a build works on.
@@ -93,7 +93,7 @@ impl Shape {
 
 	/// Vector length `k` of the index.
 	pub fn k(&self) -> f64 {
-		if matches!(self.method, Method::Projected | Method::Subspace) {
+		if self.method.is_k_dimensional() {
 			self.k as f64
 		} else {
 			self.p()
@@ -105,11 +105,7 @@ impl Shape {
 		let (n, d, g) = (self.n as f64, self.d as f64, self.contributions as f64);
 		let q = if self.family == Family::Softmax { self.classes as f64 } else { 1.0 };
 		let (p, k, t) = (self.p(), self.k(), self.threads.max(1) as f64);
-		let pk = if matches!(self.method, Method::Projected | Method::Subspace) {
-			self.k as f64
-		} else {
-			0.0
-		};
+		let pk = if self.method.is_k_dimensional() { self.k as f64 } else { 0.0 };
 		let n_ex = if self.per_example { n } else { 0.0 };
 		let chunks = (n / CHUNK as f64).ceil().max(1.0);
 		let wave = (reduction_wave(sat(p * p), self.threads as usize) as f64).min(chunks);
@@ -122,7 +118,7 @@ impl Shape {
 		// Newton forms H whatever the method; the exact and projected solvers form it again.
 		let trains = self.train && self.family != Family::External;
 		let mut phases: Vec<Vec<(&'static str, f64)>> = Vec::new();
-		if trains || matches!(self.method, Method::Exact | Method::Projected | Method::Subspace) {
+		if trains || self.method == Method::Exact || self.method.is_k_dimensional() {
 			phases.push(vec![data, hessian, partials]);
 		}
 		let solver: (&'static str, f64) = match self.method {

@@ -69,67 +69,27 @@ fn train_score_inspect() {
 	assert!(out.contains("\"family\": \"softmax\"") && out.contains(hash));
 	// `--project K` builds a subspace index (K ≤ p = 42); identical hash on rebuild.
 	let idx3 = d.path("p.idx");
-	let (_, h1, _) =
-		run(&["train", "--data", &data, "--family", "softmax", "--out", &idx3, "--project", "32"]);
+	let (_, h1, _) = train_softmax(&data, &idx3, &["--project", "32"]);
 	let (code, out, _) = run(&["inspect", "--index", &idx3]);
 	assert_eq!(code, 0);
 	assert!(out.contains("\"method\": \"subspace\""), "{out}");
-	let (code, _, err) =
-		run(&["train", "--data", &data, "--family", "softmax", "--out", &idx3, "--project", "64"]);
+	let (code, _, err) = train_softmax(&data, &idx3, &["--project", "64"]);
 	assert_eq!(code, 1);
 	assert!(err.contains("--project 64 exceeds the gradient dimension 42"), "{err}");
 	let proj = d.path("rp.idx");
-	let (code, _, err) = run(&[
-		"train",
-		"--data",
-		&data,
-		"--family",
-		"softmax",
-		"--out",
-		&proj,
-		"--method",
-		"projected",
-		"--project",
-		"64",
-	]);
+	let (code, _, err) = train_softmax(&data, &proj, &["--method", "projected", "--project", "64"]);
 	assert_eq!(code, 0, "{err}");
 	let (_, out, _) = run(&["inspect", "--index", &proj]);
 	assert!(out.contains("\"method\": \"projected\""), "{out}");
-	let (code, _, err) = run(&[
-		"train",
-		"--data",
-		&data,
-		"--family",
-		"softmax",
-		"--out",
-		&proj,
-		"--method",
-		"exact",
-		"--project",
-		"8",
-	]);
+	let (code, _, err) = train_softmax(&data, &proj, &["--method", "exact", "--project", "8"]);
 	assert_eq!(code, 1, "{err}");
 	assert!(err.contains("--project needs --method subspace or projected"), "{err}");
 	// `--method subspace` alone takes K = min(512, p) = 42 here.
-	let (code, _, err) = run(&[
-		"train", "--data", &data, "--family", "softmax", "--out", &proj, "--method", "subspace",
-	]);
+	let (code, _, err) = train_softmax(&data, &proj, &["--method", "subspace"]);
 	assert_eq!(code, 0, "{err}");
 	let (_, out, _) = run(&["inspect", "--index", &proj]);
 	assert!(out.contains("\"method\": \"subspace\"") && out.contains("\"k\": 42"), "{out}");
-	let (_, h2, _) = run(&[
-		"train",
-		"--data",
-		&data,
-		"--family",
-		"softmax",
-		"--out",
-		&idx3,
-		"--project",
-		"32",
-		"--threads",
-		"1",
-	]);
+	let (_, h2, _) = train_softmax(&data, &idx3, &["--project", "32", "--threads", "1"]);
 	assert_eq!(h1, h2);
 }
 

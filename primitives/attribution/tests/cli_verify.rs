@@ -48,38 +48,15 @@ fn verifies_subspace_projected_and_external_indexes() {
 	let d = Dir::new("verify-kinds");
 	let data = d.file("wine.csv", WINE.as_bytes());
 	let idx = d.path("p.idx");
-	let (code, out, err) = run(&[
-		"train",
-		"--data",
-		&data,
-		"--family",
-		"softmax",
-		"--project",
-		"16",
-		"--seed",
-		"7",
-		"--out",
-		&idx,
-	]);
+	let (code, out, err) = train_softmax(&data, &idx, &["--project", "16", "--seed", "7"]);
 	assert_eq!(code, 0, "{err}");
 	let (code, got, err) = verify(&["--index", &idx, "--data", &data]);
 	assert_eq!(code, 0, "{err}");
 	assert_eq!(got.trim(), format!("verified {}", out.trim()));
 	let (_, info, _) = run(&["inspect", "--index", &idx]);
 	assert!(info.contains("\"method\": \"subspace\""), "{info}");
-	let (code, out, err) = run(&[
-		"train",
-		"--data",
-		&data,
-		"--family",
-		"softmax",
-		"--method",
-		"projected",
-		"--project",
-		"16",
-		"--out",
-		&idx,
-	]);
+	let (code, out, err) =
+		train_softmax(&data, &idx, &["--method", "projected", "--project", "16"]);
 	assert_eq!(code, 0, "{err}");
 	let (code, got, err) = verify(&["--index", &idx, "--data", &data]);
 	assert_eq!(code, 0, "{err}");

@@ -58,9 +58,7 @@ pub(super) fn train(a: TrainArgs) -> Result<String, Error> {
 		})?),
 		None => None,
 	};
-	if a.project.is_some()
-		&& !matches!(explicit, None | Some(Method::Subspace) | Some(Method::Projected))
-	{
+	if a.project.is_some() && !explicit.is_none_or(Method::is_k_dimensional) {
 		return Err(Error::Usage("--project needs --method subspace or projected".into()));
 	}
 	if !(a.l2 > 0.0 && a.l2.is_finite()) {

@@ -4,7 +4,7 @@
 //! reproduces exactly; anything else names the parts that differ and both hashes.
 
 use super::{hex, load_data, read_index, Error, VerifyArgs};
-use crate::{build::BuildOptions, index::Index, memory::DEFAULT_MAX_MEMORY, train::NEWTON_TOL};
+use crate::{build::BuildOptions, index::Index, memory::DEFAULT_MAX_MEMORY};
 
 pub(super) fn verify(a: &VerifyArgs) -> Result<String, Error> {
 	if crate::span::cli::is_span_index(&a.index)? {
@@ -15,15 +15,10 @@ pub(super) fn verify(a: &VerifyArgs) -> Result<String, Error> {
 	}
 	let (index, hash) = read_index(&a.index)?;
 	let ds = load_data(&a.data, index.family, a.contributors.as_ref())?;
+	let max_memory = a.max_memory.unwrap_or(DEFAULT_MAX_MEMORY);
 	let opts = BuildOptions {
-		family: index.family,
-		l2: index.l2,
-		method: index.method,
-		projection: index.projection.unwrap_or((0, 0)),
-		per_example: index.examples.is_some(),
 		progress: a.progress,
-		tol: NEWTON_TOL,
-		max_memory: a.max_memory.unwrap_or(DEFAULT_MAX_MEMORY),
+		..BuildOptions::of_index(&index, index.examples.is_some(), max_memory)
 	};
 	let (rebuilt, _) = Index::build(&ds, &opts)?;
 	let bytes = rebuilt.encode();

@@ -37,6 +37,13 @@ pub fn run(args: &[&str]) -> (i32, String, String) {
 	)
 }
 
+/// `train --data data --family softmax --out out` followed by `extra`.
+pub fn train_softmax(data: &str, out: &str, extra: &[&str]) -> (i32, String, String) {
+	let mut all = vec!["train", "--data", data, "--family", "softmax", "--out", out];
+	all.extend_from_slice(extra);
+	run(&all)
+}
+
 /// Runs and expects a clean failure whose message contains `needle`.
 pub fn fails(args: &[&str], needle: &str) {
 	let (code, _, err) = run(args);
